@@ -1,0 +1,93 @@
+"""Find and read the files a scan was asked to judge.
+
+Every file that cannot be read becomes a `SourceError` naming it and the
+reason (too large, binary, not UTF-8, unreadable, a symlink loop), so the rest
+of the scan goes on and nothing disappears silently.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from guardrails.model import SourceError
+
+MAX_BYTES = 5 * 1024 * 1024
+SUFFIXES = (".yaml", ".yml", ".json", ".template", ".tf")
+_SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+
+
+@dataclass(slots=True)
+class InputFile:
+    path: str
+    text: str
+
+
+def discover(paths: list[str], max_bytes: int = MAX_BYTES) -> Iterator[InputFile | SourceError]:
+    """Yield each file under `paths` (as the user spelled them) or the reason it can't be read.
+
+    A file named on the command line is always read; inside a directory only
+    files with a known suffix are, in a stable (sorted) order.
+    """
+    for given in paths:
+        if os.path.isdir(given):
+            yield from _walk(given, max_bytes)
+        elif os.path.lexists(given):
+            yield _read(given, max_bytes)
+        else:
+            yield SourceError(given, "no such file or directory")
+
+
+def _walk(root: str, max_bytes: int) -> Iterator[InputFile | SourceError]:
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
+        if real in seen:
+            yield SourceError(directory, "symlink loop: directory already visited")
+            continue
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            yield SourceError(directory, f"cannot list directory: {exc.strerror}")
+            continue
+        subdirs = []
+        for entry in entries:
+            path = entry.path
+            try:
+                is_dir = entry.is_dir()
+            except OSError as exc:
+                yield SourceError(path, f"cannot stat: {exc.strerror}")
+                continue
+            if is_dir:
+                if entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
+                    subdirs.append(path)
+            elif entry.name.endswith(SUFFIXES):
+                yield _read(path, max_bytes)
+        stack.extend(reversed(subdirs))
+
+
+def _read(path: str, max_bytes: int) -> InputFile | SourceError:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        reason = "symlink loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            reason = "broken symlink"
+        return SourceError(path, f"cannot read: {reason}")
+    if len(raw) > max_bytes:
+        return SourceError(path, f"file larger than the {max_bytes // 1024} KiB limit")
+    if b"\x00" in raw:
+        return SourceError(path, "binary file (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return SourceError(path, f"not UTF-8 text (byte {exc.start})")
+    if not text.strip():
+        return SourceError(path, "empty file")
+    return InputFile(path, text)

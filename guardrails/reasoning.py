@@ -1,0 +1,269 @@
+"""Search for a request a policy set lets through: the scanner's semantic judge.
+
+A control such as IAM-1 asks "is any non-compliant request allowed?". The
+search builds candidate values for every condition key the policies mention
+(the policies' own constants, absence, an empty set, values that break the
+control, an outsider value), keeps for each Allow statement only the values
+its conditions accept, and asks the concrete evaluator about each combination.
+A request it reports is a real counterexample, confirmed by the evaluator;
+the search is bounded, so "none found" means none among the candidates.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from guardrails.iam import Decision, Request, evaluate
+from guardrails.iam.catalog import is_multivalued, key_type
+from guardrails.iam.operators import Family, parse_operator
+from guardrails.iam.policy import Condition, Effect, Policy, Statement
+from guardrails.model import ABSENT
+
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+PRINCIPAL = f"arn:aws:iam::{ACCOUNT}:role/guardrails-probe"
+USER_ID = "AROAGUARDRAILSPROBE:probe-session"
+OUTSIDER = "guardrails-probe-unapproved"
+OUTSIDE_IP = "203.0.113.7"
+BASE_CONTEXT: dict[str, Any] = {
+    "aws:userid": USER_ID,
+    "aws:username": "guardrails-probe",
+    "aws:principalarn": PRINCIPAL,
+    "aws:principalaccount": ACCOUNT,
+    "aws:requestedregion": REGION,
+    "aws:securetransport": True,
+}
+# Keys that AWS sets under two names (the catalog deprecates the first in favour of the second).
+ALIASES = {"sagemaker:volumekmskey": "sagemaker:volumekmskeyarn", "sagemaker:volumekmskeyarn": "sagemaker:volumekmskey"}
+MAX_COMBINATIONS = 4096
+# Requests AWS would reject are not counterexamples: a VpcConfig needs both lists, each non-empty.
+TOGETHER = (("sagemaker:vpcsubnets", "sagemaker:vpcsecuritygroupids"),)
+NON_EMPTY = frozenset({"sagemaker:vpcsubnets", "sagemaker:vpcsecuritygroupids"})
+
+ALLOW_ALL = Policy((Statement(0, Effect.ALLOW, ("*",), resources=("*",)),), "2012-10-17", "allow-all")
+
+
+def resource_allow_all(kind: str = "resource") -> Policy:
+    from guardrails.iam.policy import Principal
+
+    statement = Statement(0, Effect.ALLOW, ("*",), resources=("*",), principal=Principal(aws=("*",)))
+    return Policy((statement,), "2012-10-17", f"{kind}-allow-all")
+
+
+@dataclass(slots=True)
+class PolicySet:
+    """The policies that decide a request, by layer, as `evaluate` takes them."""
+
+    identity: tuple[Policy, ...] = ()
+    resource: tuple[Policy, ...] = ()
+    scps: tuple[Policy, ...] = ()
+    boundaries: tuple[Policy, ...] = ()
+    endpoint: tuple[Policy, ...] = ()
+    drivers: tuple[Policy, ...] = field(default=())
+
+    def decide(self, request: Request) -> Decision:
+        return evaluate(
+            request,
+            identity=self.identity,
+            resource=self.resource,
+            scps=self.scps,
+            boundaries=self.boundaries,
+            endpoint=self.endpoint,
+        ).decision
+
+    def policies(self) -> Iterator[Policy]:
+        yield from (*self.identity, *self.resource, *self.scps, *self.boundaries, *self.endpoint)
+
+
+def action_matches(statement: Statement, action: str) -> bool:
+    from guardrails.iam.patterns import glob_matcher
+
+    hit = glob_matcher(statement.actions, lowercase=True)(action.lower())
+    return hit != statement.not_action
+
+
+def mentioned_keys(policies: Iterable[Policy]) -> dict[str, list[Condition]]:
+    """Lower-cased condition key -> every condition on it."""
+    keys: dict[str, list[Condition]] = {}
+    for policy in policies:
+        for statement in policy.statements:
+            for condition in statement.conditions:
+                keys.setdefault(condition.key.lower(), []).append(condition)
+    return keys
+
+
+def candidates(key: str, conditions: list[Condition], extra: Iterable[Any] = ()) -> list[Any]:
+    """Values worth trying for `key`: absence, the policies' constants, an outsider, `extra`."""
+    ops = [parse_operator(c.operator) for c in conditions]
+    constants = list(dict.fromkeys(v for c in conditions for v in c.values if "${" not in v))
+    families = {op.family for op in ops} - {Family.NULL}
+    out: list[Any] = [ABSENT]
+    if Family.BOOL in families or key_type(key) == "Bool":
+        out += [True, False]
+    elif Family.IP in families:
+        for text in constants:
+            try:
+                out.append(str(next(iter(ipaddress.ip_network(text, strict=False).hosts()), text.split("/")[0])))
+            except ValueError:
+                continue
+        out.append(OUTSIDE_IP)
+    elif Family.NUMERIC in families:
+        numbers = []
+        for text in constants:
+            try:
+                numbers.append(float(text))
+            except ValueError:
+                continue
+        out += sorted({n + d for n in numbers for d in (-1, 0, 1)}) or [0]
+    else:
+        out += [_instantiate(v) for v in constants] + [OUTSIDER]
+    out += [v for v in extra if v not in out]
+    if any(op.qualifier is not None for op in ops) or is_multivalued(key):
+        singles = [v for v in out if isinstance(v, str)]
+        sets: list[Any] = [ABSENT, []] + [[v] for v in singles]
+        if len(singles) > 1:
+            sets.append(singles)
+        return sets
+    return out
+
+
+def _instantiate(pattern: str) -> str:
+    """A concrete value a wildcard pattern matches."""
+    return pattern.replace("*", "probe").replace("?", "p")
+
+
+def resources_for(statement: Statement, fallback: list[str]) -> list[str]:
+    if statement.resources is None or statement.not_resource or set(statement.resources) == {"*"}:
+        return fallback
+    return list(dict.fromkeys(_instantiate(r) for r in statement.resources if "${" not in r)) or fallback
+
+
+def _restricted(statement: Statement, key: str) -> Policy:
+    """An allow-all policy holding only `statement`'s conditions on `key`."""
+    conditions = tuple(c for c in statement.conditions if c.key.lower() == key)
+    return Policy((Statement(0, Effect.ALLOW, ("*",), resources=("*",), conditions=conditions),), "2012-10-17")
+
+
+def _context(values: Mapping[str, Any]) -> dict[str, Any]:
+    context = dict(BASE_CONTEXT)
+    for key, value in values.items():
+        for name in (key, ALIASES.get(key)):
+            if name is None:
+                continue
+            if value is ABSENT:
+                context.pop(name, None)
+            else:
+                context[name] = value
+    return context
+
+
+def _accepts(statement: Statement, key: str, value: Any) -> bool:
+    request = Request("probe:Probe", "*", _context({key: value}), PRINCIPAL)
+    return evaluate(request, identity=(_restricted(statement, key),)).decision is Decision.ALLOWED
+
+
+def find(
+    pset: PolicySet,
+    action: str,
+    *,
+    forced: Mapping[str, list[Any]] | None = None,
+    extra: Mapping[str, list[Any]] | None = None,
+    resources: list[str] | None = None,
+    forced_resources: list[str] | None = None,
+    want: Decision = Decision.ALLOWED,
+    principal: str = PRINCIPAL,
+) -> Counterexample | None:
+    """A request for `action` whose decision is `want` (for `want` ExplicitDeny: is *not*
+    explicitly denied), with each forced key taking one of its forced values.
+
+    `resources` stand in where a driving statement names none; `forced_resources`
+    replace the statement's own."""
+    names = {k.lower(): k for k in forced or {}}
+    forced = {k.lower(): v for k, v in (forced or {}).items()}
+    extra = {k.lower(): v for k, v in (extra or {}).items()}
+    keys = mentioned_keys(pset.policies())
+    for conditions in keys.values():
+        for condition in conditions:
+            names.setdefault(condition.key.lower(), condition.key)
+    for key in list(keys):
+        if key in ALIASES and ALIASES[key] in keys:
+            keys[key] = keys[key] + keys.pop(ALIASES[key])
+    for key in forced:
+        keys.setdefault(key, [])
+    fallback = resources or ["*"]
+    drivers = [s for p in pset.drivers for s in p.statements if s.effect is Effect.ALLOW and action_matches(s, action)]
+    for driver in drivers:
+        options: dict[str, list[Any]] = {}
+        for key, conditions in keys.items():
+            base = forced.get(key) or candidates(key, conditions, extra.get(key, ()))
+            options[key] = [v for v in base if _accepts(driver, key, v)] if driver.conditions else base
+            if not options[key]:
+                break
+        else:
+            targets = forced_resources or resources_for(driver, fallback)
+            found = _search(pset, action, options, targets, want, principal, names, set(forced))
+            if found is not None:
+                return found
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Counterexample:
+    """A request the evaluator decided as the search wanted, and the keys it left out."""
+
+    request: Request
+    chosen: tuple[tuple[str, Any], ...]
+
+    def __str__(self) -> str:
+        parts = [f"no {k}" if v is ABSENT else f"{k}={_show(v)}" for k, v in self.chosen]
+        text = f"{self.request.action} on {self.request.resource}"
+        return f"{text} with {', '.join(parts)}" if parts else f"{text} with no condition keys"
+
+
+def _valid(chosen: dict[str, Any]) -> bool:
+    """Whether AWS would accept a request with these context values (see TOGETHER, NON_EMPTY)."""
+    for first, second in TOGETHER:
+        if (chosen.get(first, ABSENT) is ABSENT) != (chosen.get(second, ABSENT) is ABSENT):
+            if first in chosen and second in chosen:
+                return False
+    return not any(chosen.get(key) == [] for key in NON_EMPTY)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def _search(
+    pset: PolicySet,
+    action: str,
+    options: dict[str, list[Any]],
+    resources: list[str],
+    want: Decision,
+    principal: str,
+    names: dict[str, str],
+    forced: set[str],
+) -> Counterexample | None:
+    keys = list(options)
+    for count, combo in enumerate(itertools.product(resources, *(options[k] for k in keys))):
+        if count >= MAX_COMBINATIONS:
+            return None
+        chosen = dict(zip(keys, combo[1:], strict=True))
+        if not _valid(chosen):
+            continue
+        request = Request(action, combo[0], _context(chosen), principal)
+        decision = pset.decide(request)
+        if decision is want or (want is Decision.EXPLICIT_DENY and decision is not Decision.EXPLICIT_DENY):
+            # Name what the request set, and what it left out on purpose (a forced absence).
+            shown = tuple(
+                (names.get(k, k), v) for k, v in chosen.items() if v is not ABSENT or k in forced
+            )
+            return Counterexample(request, shown)
+    return None

@@ -1,0 +1,61 @@
+"""The terminal report: findings grouped by control and severity, each with `path:line`."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from guardrails.catalog import controls
+from guardrails.model import Finding, Severity, Status
+from guardrails.scan import Report
+
+_STYLE = {Status.FAIL: "bold red", Status.UNKNOWN: "yellow", Status.ERROR: "magenta", Status.PASS: "green"}
+
+
+def render(report: Report, console: Console, show_passed: bool = False) -> None:
+    titles = {c["id"]: c["title"] for c in controls()}
+    order = [c["id"] for c in controls()]
+    shown = [f for f in report.findings if show_passed or f.status is not Status.PASS]
+    shown.sort(key=lambda f: (order.index(f.control), -f.severity.rank, f.path, f.line))
+    for control, group in groupby(shown, key=lambda f: f.control):
+        items = list(group)
+        table = Table(title=f"{control}  {titles.get(control, '')}", title_justify="left", expand=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("rule", no_wrap=True)
+        table.add_column("resource")
+        table.add_column("location", no_wrap=True)
+        table.add_column("message")
+        for finding in items:
+            table.add_row(*_row(finding))
+        console.print(table)
+    for error in report.errors:
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        console.print(Text.assemble(("error ", "magenta bold"), (where, "bold"), f"  {error.reason}"))
+    console.print(_summary(report))
+
+
+def _row(finding: Finding) -> list[Text | str]:
+    return [
+        Text(finding.status.value, style=_STYLE[finding.status]),
+        Text(finding.severity.value, style="bold" if finding.severity.rank >= Severity.HIGH.rank else ""),
+        Text(finding.rule_id),
+        Text(f"{finding.resource_id}\n{finding.resource_kind}", overflow="fold"),
+        Text(f"{finding.path}:{finding.line}"),
+        Text(finding.message, overflow="fold"),
+    ]
+
+
+def _summary(report: Report) -> Text:
+    counts = report.summary()["by_status"]
+    return Text.assemble(
+        ("\n", ""),
+        (f"{report.files} files, {report.resources} resources, {report.rules} rules: ", "bold"),
+        (f"{counts['fail']} failed", _STYLE[Status.FAIL]), ", ",
+        (f"{counts['unknown']} unknown", _STYLE[Status.UNKNOWN]), ", ",
+        (f"{counts['pass']} passed", _STYLE[Status.PASS]), ", ",
+        (f"{len(report.errors) + counts['error']} errors", _STYLE[Status.ERROR]),
+    )

@@ -1,0 +1,103 @@
+"""SageMaker API request payloads (`--cli-input-json`) and saved `describe_*` outputs.
+
+The payload already is the canonical shape; the operation is recognised from
+the name field only that request carries. Describe outputs differ in a few
+names (a notebook's `SecurityGroups`), which are mapped back.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from guardrails.loader import Document
+from guardrails.model import Resource, SourceError
+from guardrails.sources.canonical import MONITORING_OUTPUT_KEYS, make, move, reroot
+from guardrails.sources.pipeline import pipeline_resources
+
+NAME = "api"
+
+# (name field, kind), most specific first: a tuning request also holds a TrainingJobDefinition.
+_OPERATIONS: tuple[tuple[str, str], ...] = (
+    ("HyperParameterTuningJobName", "sagemaker.tuning_job"),
+    ("TrainingJobName", "sagemaker.training_job"),
+    ("ProcessingJobName", "sagemaker.processing_job"),
+    ("TransformJobName", "sagemaker.transform_job"),
+    ("NotebookInstanceName", "sagemaker.notebook_instance"),
+    ("MonitoringScheduleName", "sagemaker.monitoring_schedule"),
+    ("JobDefinitionName", "sagemaker.monitoring_job_definition"),
+    ("DomainName", "sagemaker.domain"),
+    ("PipelineName", "sagemaker.pipeline"),
+)
+
+
+def operation(data: Any) -> tuple[str, str] | None:
+    """`(name field, kind)` of a request payload, or None when it is not one."""
+    if not isinstance(data, dict):
+        return None
+    for field, kind in _OPERATIONS:
+        if field in data:
+            return field, kind
+    if "EndpointConfigName" in data:
+        if "ProductionVariants" in data:
+            return "EndpointConfigName", "sagemaker.endpoint_config"
+        if "EndpointName" in data:
+            return "EndpointName", "sagemaker.endpoint"
+    if "ModelName" in data and ({"PrimaryContainer", "Containers", "ExecutionRoleArn"} & data.keys()):
+        return "ModelName", "sagemaker.model"
+    return None
+
+
+def detect(data: Any) -> bool:
+    return operation(data) is not None
+
+
+def load(doc: Document, path: str, stem: str) -> tuple[list[Resource], list[SourceError]]:
+    found = operation(doc.data)
+    if found is None:
+        return [], [SourceError(path, "not a recognised SageMaker request payload")]
+    field, kind = found
+    props = dict(doc.data)
+    lines = dict(doc.lines)
+    name = props.get(field)
+    rid = name if isinstance(name, str) and name else stem
+    line = lines.get((field,), lines.get((), 1))
+    if kind == "sagemaker.notebook_instance" and "SecurityGroupIds" not in props:
+        move(props, lines, "SecurityGroups", "SecurityGroupIds")
+    if kind == "sagemaker.monitoring_job_definition":
+        for key in MONITORING_OUTPUT_KEYS:
+            move(props, lines, key, "JobOutputConfig")
+    if kind == "sagemaker.monitoring_schedule":
+        return [_schedule(props, lines, path, rid, line)], []
+    out = [make(kind, rid, props, path, line, lines, NAME)]
+    if kind == "sagemaker.pipeline":
+        steps, errors = _pipeline_steps(props, path, rid, line)
+        return out + steps, errors
+    return out, []
+
+
+def _schedule(props: dict[str, Any], lines: dict, path: str, rid: str, line: int) -> Resource:
+    config = props.get("MonitoringScheduleConfig")
+    definition = config.get("MonitoringJobDefinition") if isinstance(config, dict) else None
+    if not isinstance(definition, dict):
+        return make("sagemaker.monitoring_schedule", rid, props, path, line, lines, NAME)
+    body = dict(definition)
+    body_lines = reroot(lines, ("MonitoringScheduleConfig", "MonitoringJobDefinition"))
+    move(body, body_lines, "MonitoringResources", "JobResources")
+    move(body, body_lines, "MonitoringOutputConfig", "JobOutputConfig")
+    if "Tags" in props:
+        body["Tags"] = props["Tags"]
+        body_lines.update(reroot(lines, ("Tags",), ("Tags",)))
+    return make("sagemaker.monitoring_job_definition", rid, body, path, line, body_lines, NAME)
+
+
+def _pipeline_steps(props: dict[str, Any], path: str, rid: str, line: int) -> tuple[list[Resource], list[SourceError]]:
+    body = props.get("PipelineDefinition")
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except json.JSONDecodeError as exc:
+            return [], [SourceError(path, f"PipelineDefinition is not JSON: {exc.msg}", line)]
+    if not isinstance(body, dict):
+        return [], [SourceError(path, "pipeline steps not assessed: no inline PipelineDefinition", line)]
+    return pipeline_resources(body, path, rid, {(): line}), []
