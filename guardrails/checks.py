@@ -100,17 +100,17 @@ def check_customer_managed_key(value: Any, clause: Clause, ctx: Context, where: 
         if key_approved(value, approved):
             return Status.PASS, f"{where} is the approved key {value}"
         if isinstance(value, Partial):
-            return Status.UNKNOWN, f"{where} is {value}, known only at deploy time (approved keys: {', '.join(approved)})"
+            return (
+                Status.UNKNOWN,
+                f"{where} is {value}, known only at deploy time (approved keys: {', '.join(approved)})",
+            )
         return Status.FAIL, f"{where} is {value}, not an approved KMS key"
     return Status.PASS, f"{where} is the customer-managed key {value}"
 
 
 def key_approved(value: str, approved: list[str]) -> bool:
     """A key ARN, its key id, or an approved alias."""
-    for key in approved:
-        if value == key or (key.startswith("arn:") and key.rsplit("/", 1)[-1] == value):
-            return True
-    return False
+    return any(value == key or (key.startswith("arn:") and key.rsplit("/", 1)[-1] == value) for key in approved)
 
 
 def check_approved(value: Any, clause: Clause, ctx: Context, where: str) -> Outcome:
@@ -129,7 +129,10 @@ def check_approved(value: Any, clause: Clause, ctx: Context, where: str) -> Outc
         return Status.FAIL, f"{where}: {', '.join(rejected)} not in approved {list_name}"
     deferred = [str(i) for i in items if isinstance(i, (Ref, Partial)) or not isinstance(i, str)]
     if deferred:
-        return Status.UNKNOWN, f"{where}: {', '.join(deferred)} known only at deploy time (approved {list_name} checked then)"
+        return (
+            Status.UNKNOWN,
+            f"{where}: {', '.join(deferred)} known only at deploy time (approved {list_name} checked then)",
+        )
     return Status.PASS, f"{where}: all approved {list_name}"
 
 

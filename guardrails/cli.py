@@ -136,8 +136,17 @@ def rules_list(
     if format is Format.json:
         import json
 
-        rows = [{"id": r.id, "name": r.name, "control": r.control, "severity": r.severity.value,
-                 "title": r.title, "kinds": sorted(r.applies_to)} for r in rules]
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "control": r.control,
+                "severity": r.severity.value,
+                "title": r.title,
+                "kinds": sorted(r.applies_to),
+            }
+            for r in rules
+        ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     from rich.console import Console

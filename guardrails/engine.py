@@ -34,8 +34,14 @@ def select_rules(rules: Iterable[Rule], select: list[str], ignore: list[str]) ->
     """ruff-style: a code selects every rule whose id, control or family starts with it."""
 
     def matches(rule: Rule, codes: list[str]) -> bool:
-        return any(rule.id.startswith(c) or rule.control == c or rule.control.startswith(f"{c}-") or
-                   rule.control.split("-")[0] == c or rule.name == c for c in codes)
+        return any(
+            rule.id.startswith(c)
+            or rule.control == c
+            or rule.control.startswith(f"{c}-")
+            or rule.control.split("-")[0] == c
+            or rule.name == c
+            for c in codes
+        )
 
     return [r for r in rules if (not select or matches(r, select)) and not matches(r, ignore)]
 
@@ -98,7 +104,7 @@ def _judge_one(rule: Rule, resource: Resource, zone: str | None, ctx: Context) -
         resource_kind=resource.kind,
         resource_id=resource.id,
         path=resource.path,
-        line=line,
+        line=max(line, 1),
         message="; ".join(dict.fromkeys(messages[worst])),
         remediation=rule.remediation.strip(),
         zone=zone,
@@ -112,7 +118,7 @@ def _judge_clause(clause: Clause, resource: Resource, ctx: Context) -> Iterator[
     check = CHECKS[clause.check]
     if clause.check == "zone_tag" or clause.tag:
         key = ctx.config.zones.tag_key if clause.check == "zone_tag" else str(clause.tag)
-        found = [(v, label, ("Tags",)) for v, label in fan(resource.tags.get(key, ABSENT), ())]
+        found = [(v, label, ("Tags",)) for v, label, _ in fan(resource.tags.get(key, ABSENT), ())]
         where = f"tag {key}"
     else:
         found = list(fan(resource.props, clause.parts))

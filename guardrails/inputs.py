@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -73,13 +74,16 @@ def _walk(root: str, max_bytes: int) -> Iterator[InputFile | SourceError]:
 
 def _read(path: str, max_bytes: int) -> InputFile | SourceError:
     try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return SourceError(path, f"cannot read: {_reason(path, exc)}")
+    if not stat.S_ISREG(mode):
+        return SourceError(path, "not a regular file")
+    try:
         with open(path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
-        reason = "symlink loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
-        if exc.errno == errno.ENOENT and os.path.islink(path):
-            reason = "broken symlink"
-        return SourceError(path, f"cannot read: {reason}")
+        return SourceError(path, f"cannot read: {_reason(path, exc)}")
     if len(raw) > max_bytes:
         return SourceError(path, f"file larger than the {max_bytes // 1024} KiB limit")
     if b"\x00" in raw:
@@ -91,3 +95,11 @@ def _read(path: str, max_bytes: int) -> InputFile | SourceError:
     if not text.strip():
         return SourceError(path, "empty file")
     return InputFile(path, text)
+
+
+def _reason(path: str, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return "broken symlink"
+    return exc.strerror or str(exc)

@@ -41,7 +41,9 @@ LAYER = {
 CREATE_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sagemaker:CreateTrainingJob": ("training-job", ("volume", "icte", "isolation", "subnets", "groups")),
     "sagemaker:CreateHyperParameterTuningJob": (
-        "hyper-parameter-tuning-job", ("volume", "icte", "isolation", "subnets", "groups")),
+        "hyper-parameter-tuning-job",
+        ("volume", "icte", "isolation", "subnets", "groups"),
+    ),
     "sagemaker:CreateProcessingJob": ("processing-job", ("volume", "icte", "isolation", "subnets", "groups")),
     "sagemaker:CreateTransformJob": ("transform-job", ("volume",)),
     "sagemaker:CreateModel": ("model", ("isolation", "subnets", "groups")),
@@ -123,7 +125,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _pset(policy: Policy, ctx: Context, action: str, guard: bool = False):  # noqa: ANN202 - PolicySet
+def _pset(policy: Policy, ctx: Context, action: str, guard: bool = False):
     """The policy under test in its layer, completed so that only it decides.
 
     An SCP, endpoint or bucket policy limits what other policies grant, so it is
@@ -273,8 +275,9 @@ def requires_cost_center_tag(policy: Policy, ctx: Context) -> Outcome:
 
     bad: list[Any] = [ABSENT] + ([OUTSIDER] if ctx.config.approved.cost_centers else [])
     for action, (rtype, _) in CREATE_ACTIONS.items():
-        found = find(_pset(policy, ctx, action), action, forced={"aws:RequestTag/CostCenter": bad},
-                     resources=[_arn(rtype)])
+        found = find(
+            _pset(policy, ctx, action), action, forced={"aws:RequestTag/CostCenter": bad}, resources=[_arn(rtype)]
+        )
         if found is not None:
             return Status.FAIL, f"allows {found}: no approved CostCenter tag is required"
     return Status.PASS, "SageMaker creation requires an approved aws:RequestTag/CostCenter"
@@ -301,12 +304,20 @@ def no_wildcard_admin(policy: Policy, ctx: Context) -> Outcome:
                 return Status.FAIL, f"statement {statement.sid or statement.index} allows {what} on every resource"
     if LAYER.get(ctx.resource.kind) == "identity":
         pset = _pset(policy, ctx, "iam:PassRole")
-        found = find(pset, "iam:PassRole", forced={"iam:PassedToService": [ABSENT, "ec2.amazonaws.com"]},
-                     resources=[f"arn:aws:iam::{ACCOUNT}:role/guardrails-probe"])
+        found = find(
+            pset,
+            "iam:PassRole",
+            forced={"iam:PassedToService": [ABSENT, "ec2.amazonaws.com"]},
+            resources=[f"arn:aws:iam::{ACCOUNT}:role/guardrails-probe"],
+        )
         if found is not None:
             return Status.FAIL, f"allows {found}: roles can be passed to services other than SageMaker"
-        found = find(pset, "iam:PassRole", forced={"iam:PassedToService": ["sagemaker.amazonaws.com"]},
-                     forced_resources=[f"arn:aws:iam::{ACCOUNT}:role/guardrails-probe-any-role"])
+        found = find(
+            pset,
+            "iam:PassRole",
+            forced={"iam:PassedToService": ["sagemaker.amazonaws.com"]},
+            forced_resources=[f"arn:aws:iam::{ACCOUNT}:role/guardrails-probe-any-role"],
+        )
         if found is not None:
             return Status.FAIL, f"allows {found}: iam:PassRole is not limited to named roles"
     return Status.PASS, "no wildcard administration; iam:PassRole limited to named roles for SageMaker"
@@ -359,9 +370,9 @@ def presigned_url_from_approved_network(policy: Policy, ctx: Context) -> Outcome
     approved = ctx.config.approved
     keys = mentioned_keys([policy])
     vpces = [v for c in keys.get("aws:sourcevpce", []) for v in c.values]
-    bad_vpce: list[Any] = [ABSENT, f"vpce-{OUTSIDER}"] + [v for v in vpces if approved.vpc_endpoints
-                                                            and v not in approved.vpc_endpoints]
-    bad_ip: list[Any] = [ABSENT, OUTSIDE_IP] + _unapproved_hosts(keys.get("aws:vpcsourceip", []), approved.source_cidrs)
+    unapproved = [v for v in vpces if approved.vpc_endpoints and v not in approved.vpc_endpoints]
+    bad_vpce: list[Any] = [ABSENT, f"vpce-{OUTSIDER}", *unapproved]
+    bad_ip: list[Any] = [ABSENT, OUTSIDE_IP, *_unapproved_hosts(keys.get("aws:vpcsourceip", []), approved.source_cidrs)]
     checked = []
     for action, rtype in PRESIGNED_ACTIONS.items():
         pset = _pset(policy, ctx, action)
@@ -431,7 +442,7 @@ def s3_endpoint_approved_buckets(policy: Policy, ctx: Context) -> Outcome:
 
 
 def _buckets(resources: tuple[str, ...]) -> list[str]:
-    return [r[len("arn:aws:s3:::"):].split("/", 1)[0] for r in resources if r.startswith("arn:aws:s3:::")]
+    return [r[len("arn:aws:s3:::") :].split("/", 1)[0] for r in resources if r.startswith("arn:aws:s3:::")]
 
 
 # ---- ENC-5 / ENC-6: bucket policies that deny ---------------------------------------------------------
@@ -454,8 +465,13 @@ def denies_unencrypted_uploads(policy: Policy, ctx: Context) -> Outcome:
 
     obj = f"arn:aws:s3:::{_bucket_name(policy, ctx)}/guardrails-probe-object"
     pset = _pset(policy, ctx, "s3:PutObject")
-    found = find(pset, "s3:PutObject", forced={"s3:x-amz-server-side-encryption": [ABSENT, "AES256"]},
-                 forced_resources=[obj], want=Decision.EXPLICIT_DENY)
+    found = find(
+        pset,
+        "s3:PutObject",
+        forced={"s3:x-amz-server-side-encryption": [ABSENT, "AES256"]},
+        forced_resources=[obj],
+        want=Decision.EXPLICIT_DENY,
+    )
     if found is not None:
         return Status.FAIL, f"does not deny {found}: an upload that is not SSE-KMS encrypted"
     return Status.PASS, "uploads without SSE-KMS (header absent or AES256) are denied"
@@ -474,8 +490,13 @@ def denies_insecure_transport(policy: Policy, ctx: Context) -> Outcome:
         ("s3:ListBucket", f"arn:aws:s3:::{bucket}"),
     )
     for action, resource in probes:
-        found = find(_pset(policy, ctx, action), action, forced={"aws:SecureTransport": [False]},
-                     forced_resources=[resource], want=Decision.EXPLICIT_DENY)
+        found = find(
+            _pset(policy, ctx, action),
+            action,
+            forced={"aws:SecureTransport": [False]},
+            forced_resources=[resource],
+            want=Decision.EXPLICIT_DENY,
+        )
         if found is not None:
             return Status.FAIL, f"does not deny {found}: a request without TLS"
     return Status.PASS, "requests without TLS (aws:SecureTransport false) are denied"
@@ -489,8 +510,11 @@ def segregated_duties(policy: Policy, ctx: Context) -> Outcome:
     from guardrails.reasoning import find
 
     tag = ctx.config.zones.tag_key
-    trains = find(_pset(policy, ctx, "sagemaker:CreateTrainingJob"), "sagemaker:CreateTrainingJob",
-                  resources=[_arn("training-job")])
+    trains = find(
+        _pset(policy, ctx, "sagemaker:CreateTrainingJob"),
+        "sagemaker:CreateTrainingJob",
+        resources=[_arn("training-job")],
+    )
     if trains is None:
         return Status.PASS, "does not allow creating training jobs"
     deploys = {
@@ -500,5 +524,8 @@ def segregated_duties(policy: Policy, ctx: Context) -> Outcome:
     for action, key in deploys.items():
         found = find(_pset(policy, ctx, action), action, forced={key: ["prod"]}, resources=[_arn("endpoint")])
         if found is not None:
-            return Status.FAIL, f"allows both {trains.request.action} and {found}: one identity trains and deploys to prod"
+            return (
+                Status.FAIL,
+                f"allows both {trains.request.action} and {found}: one identity trains and deploys to prod",
+            )
     return Status.PASS, "does not allow both training and deploying production endpoints"

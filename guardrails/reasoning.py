@@ -227,9 +227,9 @@ class Counterexample:
 def _valid(chosen: dict[str, Any]) -> bool:
     """Whether AWS would accept a request with these context values (see TOGETHER, NON_EMPTY)."""
     for first, second in TOGETHER:
-        if (chosen.get(first, ABSENT) is ABSENT) != (chosen.get(second, ABSENT) is ABSENT):
-            if first in chosen and second in chosen:
-                return False
+        both_searched = first in chosen and second in chosen
+        if both_searched and (chosen[first] is ABSENT) != (chosen[second] is ABSENT):
+            return False
     return not any(chosen.get(key) == [] for key in NON_EMPTY)
 
 
@@ -260,10 +260,8 @@ def _search(
             continue
         request = Request(action, combo[0], _context(chosen), principal)
         decision = pset.decide(request)
-        if decision is want or (want is Decision.EXPLICIT_DENY and decision is not Decision.EXPLICIT_DENY):
+        if (decision is not want) if want is Decision.EXPLICIT_DENY else (decision is want):
             # Name what the request set, and what it left out on purpose (a forced absence).
-            shown = tuple(
-                (names.get(k, k), v) for k, v in chosen.items() if v is not ABSENT or k in forced
-            )
+            shown = tuple((names.get(k, k), v) for k, v in chosen.items() if v is not ABSENT or k in forced)
             return Counterexample(request, shown)
     return None

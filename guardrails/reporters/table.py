@@ -54,8 +54,11 @@ def _summary(report: Report) -> Text:
     return Text.assemble(
         ("\n", ""),
         (f"{report.files} files, {report.resources} resources, {report.rules} rules: ", "bold"),
-        (f"{counts['fail']} failed", _STYLE[Status.FAIL]), ", ",
-        (f"{counts['unknown']} unknown", _STYLE[Status.UNKNOWN]), ", ",
-        (f"{counts['pass']} passed", _STYLE[Status.PASS]), ", ",
+        (f"{counts['fail']} failed", _STYLE[Status.FAIL]),
+        ", ",
+        (f"{counts['unknown']} unknown", _STYLE[Status.UNKNOWN]),
+        ", ",
+        (f"{counts['pass']} passed", _STYLE[Status.PASS]),
+        ", ",
         (f"{len(report.errors) + counts['error']} errors", _STYLE[Status.ERROR]),
     )

@@ -53,8 +53,13 @@ def _parse_document(file: InputFile, input_type: str | None, policy_kind: str | 
         return
     loader = _loader_for(doc.data, input_type)
     if loader is None:
-        out.skipped.append((file.path, "not a recognised input (CloudFormation, Terraform plan, "
-                                       "SageMaker request, pipeline definition or policy document)"))
+        out.skipped.append(
+            (
+                file.path,
+                "not a recognised input (CloudFormation, Terraform plan, "
+                "SageMaker request, pipeline definition or policy document)",
+            )
+        )
         return
     stem = os.path.basename(file.path).split(".", 1)[0]
     if not isinstance(doc.data, dict):

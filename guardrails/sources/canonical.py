@@ -148,12 +148,19 @@ def from_cloudformation(
     if rtype == "AWS::S3::Bucket":
         return [_bucket(lid, props, path, line, lines)]
     if rtype == "AWS::S3::BucketPolicy":
-        return [policy("policy.bucket", lid, props.get("PolicyDocument"), path, line, reroot(lines, ("PolicyDocument",)))]
+        return [
+            policy("policy.bucket", lid, props.get("PolicyDocument"), path, line, reroot(lines, ("PolicyDocument",)))
+        ]
     if rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        return [policy("policy.identity", lid, props.get("PolicyDocument"), path, line, reroot(lines, ("PolicyDocument",)))]
+        return [
+            policy("policy.identity", lid, props.get("PolicyDocument"), path, line, reroot(lines, ("PolicyDocument",)))
+        ]
     if rtype in ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
         return _principal(rtype, lid, props, path, line, lines)
-    if rtype == "AWS::Organizations::Policy" and props.get("Type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY":
+    if (
+        rtype == "AWS::Organizations::Policy"
+        and props.get("Type", "SERVICE_CONTROL_POLICY") == "SERVICE_CONTROL_POLICY"
+    ):
         return [policy("policy.scp", lid, props.get("Content"), path, line, reroot(lines, ("Content",)))]
     return []
 
@@ -207,7 +214,9 @@ def _bucket(lid: str, props: dict[str, Any], path: str, line: int, lines: dict[P
     return make("s3.bucket", lid, out, path, line, out_lines)
 
 
-def _principal(rtype: str, lid: str, props: dict[str, Any], path: str, line: int, lines: dict[Path, int]) -> list[Resource]:
+def _principal(
+    rtype: str, lid: str, props: dict[str, Any], path: str, line: int, lines: dict[Path, int]
+) -> list[Resource]:
     out = []
     if rtype == "AWS::IAM::Role":
         out.append(make("iam.role", lid, props, path, line, lines))
@@ -219,5 +228,9 @@ def _principal(rtype: str, lid: str, props: dict[str, Any], path: str, line: int
             name = item.get("PolicyName")
             rid = f"{lid}/{name if isinstance(name, str) else i}"
             plines = reroot(lines, ("Policies", i, "PolicyDocument"))
-            out.append(policy("policy.identity", rid, item.get("PolicyDocument"), path, lines.get(("Policies", i), line), plines))
+            out.append(
+                policy(
+                    "policy.identity", rid, item.get("PolicyDocument"), path, lines.get(("Policies", i), line), plines
+                )
+            )
     return out

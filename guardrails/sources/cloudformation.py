@@ -34,6 +34,19 @@ _PSEUDO = {
 }
 _PSEUDO_PARTIAL = {"AWS::Region", "AWS::AccountId", "AWS::StackName", "AWS::StackId", "AWS::NotificationARNs"}
 _SUB = re.compile(r"\$\{([^}]*)\}")
+# What Ref / Fn::GetAtt return for the types whose values policies and rules compare.
+_FORMS = {
+    ("AWS::S3::Bucket", None): "{name}",
+    ("AWS::S3::Bucket", "Arn"): "arn:aws:s3:::{name}",
+    ("AWS::KMS::Key", None): "{lid}",
+    ("AWS::KMS::Key", "KeyId"): "{lid}",
+    ("AWS::KMS::Key", "Arn"): "arn:aws:kms:${{AWS::Region}}:${{AWS::AccountId}}:key/{lid}",
+    ("AWS::KMS::Alias", None): "{name}",
+    ("AWS::IAM::Role", None): "{name}",
+    ("AWS::IAM::Role", "Arn"): "arn:aws:iam::${{AWS::AccountId}}:role/{name}",
+    ("AWS::EC2::VPCEndpoint", None): "{lid}",
+}
+_NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::IAM::Role": "RoleName", "AWS::KMS::Alias": "AliasName"}
 
 
 def detect(data: Any) -> bool:
@@ -56,6 +69,7 @@ class _Resolver:
             self.params[name] = _parameter_value(name, spec)
         resources = template.get("Resources") or {}
         self.types = {lid: str(r.get("Type", "")) for lid, r in resources.items() if isinstance(r, dict)}
+        self.names = {lid: _physical_name(r) or lid for lid, r in resources.items() if isinstance(r, dict)}
         self.mappings = template.get("Mappings") or {}
 
     def resolve(self, value: Any) -> Any:
@@ -64,7 +78,7 @@ class _Resolver:
         if not isinstance(value, dict):
             return value
         if len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             handler = _FUNCTIONS.get(key)
             if handler:
                 return handler(self, arg)
@@ -82,7 +96,7 @@ class _Resolver:
         if name in _PSEUDO_PARTIAL:
             return Partial("${" + name + "}")
         if name in self.types:
-            return Ref(name, canonical.REF_KINDS.get(self.types[name], self.types[name]), name)
+            return self._reference(name, None)
         return Unknown(f"Ref to undeclared {name}")
 
     def get_att(self, arg: Any) -> Any:
@@ -93,7 +107,17 @@ class _Resolver:
         lid, attr = arg[0], self.resolve(arg[1])
         if lid not in self.types:
             return Unknown(f"Fn::GetAtt of undeclared {lid}")
-        return Ref(f"{lid}.{attr}", canonical.REF_KINDS.get(self.types[lid], self.types[lid]), lid)
+        return self._reference(lid, attr if isinstance(attr, str) else None)
+
+    def _reference(self, lid: str, attr: str | None) -> Ref:
+        """A reference, spelled as the value CloudFormation would put there (a bucket ARN, a key ARN ...)."""
+        rtype = self.types[lid]
+        form = _FORMS.get((rtype, attr))
+        if form is None:
+            text = lid if attr is None else f"{lid}.{attr}"
+        else:
+            text = form.format(lid=lid, name=self.names[lid])
+        return Ref(text, canonical.REF_KINDS.get(rtype, rtype), lid)
 
     def sub(self, arg: Any) -> Any:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
@@ -191,6 +215,14 @@ _FUNCTIONS: dict[str, Callable[[_Resolver, Any], Any]] = {
 }
 
 
+def _physical_name(resource: dict[str, Any]) -> str | None:
+    """The literal name a template gives a bucket, role or alias (None when generated or computed)."""
+    prop = _NAME_PROPERTY.get(str(resource.get("Type")))
+    props = resource.get("Properties")
+    value = props.get(prop) if prop and isinstance(props, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _parameter_value(name: str, spec: Any) -> Any:
     if not isinstance(spec, dict) or "Default" not in spec:
         return Unknown(f"parameter {name} has no Default")
@@ -212,9 +244,7 @@ def _concat(parts: list[Any]) -> Any:
             return part
         if isinstance(part, Choice):
             return Choice(
-                tuple(
-                    (label, _concat([option if p is part else p for p in parts])) for label, option in part.options
-                )
+                tuple((label, _concat([option if p is part else p for p in parts])) for label, option in part.options)
             )
         if part is ABSENT or not isinstance(part, (str, int, float)):
             return Unknown("a list or object joined into a string")
@@ -274,7 +304,7 @@ def _pipeline(
 ) -> tuple[list[Resource], list[SourceError]]:
     definition = props.get("PipelineDefinition")
     body = definition.get("PipelineDefinitionBody") if isinstance(definition, dict) else None
-    if body is None or isinstance(body, Unknown) or isinstance(body, Choice):
+    if body is None or isinstance(body, Unknown | Choice):
         why = body.reason if isinstance(body, Unknown) else "it is not inline (PipelineDefinitionBody)"
         return [], [SourceError(path, f"pipeline {lid}: steps not assessed, {why}", line)]
     if isinstance(body, str):

@@ -75,7 +75,7 @@ def _resolve(value: Any, params: dict[str, Any]) -> Any:
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Get":
             if isinstance(arg, str) and arg.startswith("Parameters."):
                 name = arg.split(".", 1)[1]
