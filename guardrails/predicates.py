@@ -9,7 +9,6 @@ Verdicts are cached by document, since real estates repeat their policies.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,8 @@ if TYPE_CHECKING:
 Outcome = tuple[Status, str]
 Judge = Callable[["Policy", "Context"], Outcome]
 PREDICATES: dict[str, Callable[[Any, Context], Outcome]] = {}
-_CACHE: dict[tuple[str, str, int], Outcome] = {}
+_CACHE: dict[tuple[Any, ...], Outcome] = {}
+_PARSED: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
 _PARTIAL = re.compile(r"\$\{AWS::(\w+)\}")
 _PSEUDO = {"Region": "us-east-1", "AccountId": "111122223333", "Partition": "aws"}
 
@@ -77,30 +77,56 @@ def predicate(name: str, missing: Outcome = _NO_POLICY) -> Callable[[Judge], Jud
 
 
 def _judge_document(name: str, judge: Judge, value: Any, ctx: Context) -> Outcome:
-    from guardrails.iam import PolicyError, parse_policy
-
-    unknown = first_unknown(value)
-    if unknown is not None:
-        return Status.UNKNOWN, f"policy cannot be judged: {unknown.reason}"
     worst: Outcome | None = None
-    for label, document in variants(value):
-        plain = _plain(document)
-        key = (name, json.dumps(plain, sort_keys=True, default=str) + ctx.resource.kind, id(ctx.config))
-        outcome = _CACHE.get(key)
-        if outcome is None:
-            try:
-                policy = parse_policy(plain, name=ctx.resource.id)
-            except PolicyError as exc:
-                outcome = (Status.ERROR, f"not a valid policy: {exc}")
-            else:
-                outcome = judge(policy, ctx)
-            _CACHE[key] = outcome
+    for label, policy in _parsed(value):
+        if isinstance(policy, tuple):
+            outcome = policy
+        else:
+            bucket = ctx.resource.props.get("Bucket") if ctx.resource.kind == "s3.bucket" else None
+            key = (name, policy, ctx.resource.kind, str(bucket), id(ctx.config))
+            outcome = _CACHE.get(key)
+            if outcome is None:
+                outcome = _CACHE[key] = _shape_error(policy, ctx) or judge(policy, ctx)
         if label:
             outcome = (outcome[0], f"{outcome[1]} [when {label}]")
         if worst is None or _RANK[outcome[0]] > _RANK[worst[0]]:
             worst = outcome
     assert worst is not None
     return worst
+
+
+def _shape_error(policy: Policy, ctx: Context) -> Outcome | None:
+    """A policy whose statements do not fit its kind (a Principal in an identity policy, none in a bucket policy)."""
+    needs_principal = LAYER.get(ctx.resource.kind) in ("resource", "endpoint")
+    for statement in policy.statements:
+        if (statement.principal is not None) != needs_principal:
+            where = f"statement {statement.sid or statement.index}"
+            what = "must name a Principal" if needs_principal else "must not name a Principal"
+            return Status.ERROR, f"not a valid {ctx.resource.kind.split('.')[-1]} policy: {where} {what}"
+    return None
+
+
+def _parsed(value: Any) -> list[tuple[str, Policy | Outcome]]:
+    """Each branch of a policy document, parsed once however many rules judge it."""
+    from guardrails.iam import PolicyError, parse_policy
+
+    cached = _PARSED.get(id(value))
+    if cached is not None and cached[0] is value:
+        return cached[1]
+    unknown = first_unknown(value)
+    out: list[tuple[str, Policy | Outcome]] = []
+    if unknown is not None:
+        out.append(("", (Status.UNKNOWN, f"policy cannot be judged: {unknown.reason}")))
+    else:
+        for label, document in variants(value):
+            try:
+                out.append((label, parse_policy(_plain(document))))
+            except PolicyError as exc:
+                out.append((label, (Status.ERROR, f"not a valid policy: {exc}")))
+    if len(_PARSED) > 4096:
+        _PARSED.clear()
+    _PARSED[id(value)] = (value, out)
+    return out
 
 
 _RANK = {Status.PASS: 0, Status.UNKNOWN: 1, Status.ERROR: 2, Status.FAIL: 3}

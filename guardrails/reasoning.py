@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+from functools import lru_cache
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,10 +81,14 @@ class PolicySet:
 
 
 def action_matches(statement: Statement, action: str) -> bool:
+    return _action_matches(statement.actions, statement.not_action, action.lower())
+
+
+@lru_cache(maxsize=65536)
+def _action_matches(actions: tuple[str, ...], negated: bool, action: str) -> bool:
     from guardrails.iam.patterns import glob_matcher
 
-    hit = glob_matcher(statement.actions, lowercase=True)(action.lower())
-    return hit != statement.not_action
+    return glob_matcher(actions, lowercase=True)(action) != negated
 
 
 def mentioned_keys(policies: Iterable[Policy]) -> dict[str, list[Condition]]:
@@ -94,6 +99,11 @@ def mentioned_keys(policies: Iterable[Policy]) -> dict[str, list[Condition]]:
             for condition in statement.conditions:
                 keys.setdefault(condition.key.lower(), []).append(condition)
     return keys
+
+
+@lru_cache(maxsize=16384)
+def _candidates(key: str, conditions: tuple[Condition, ...], extra: tuple[Any, ...]) -> list[Any]:
+    return candidates(key, list(conditions), extra)
 
 
 def candidates(key: str, conditions: list[Condition], extra: Iterable[Any] = ()) -> list[Any]:
@@ -142,10 +152,17 @@ def resources_for(statement: Statement, fallback: list[str]) -> list[str]:
     return list(dict.fromkeys(_instantiate(r) for r in statement.resources if "${" not in r)) or fallback
 
 
+@lru_cache(maxsize=65536)
 def _restricted(statement: Statement, key: str) -> Policy:
     """An allow-all policy holding only `statement`'s conditions on `key`."""
     conditions = tuple(c for c in statement.conditions if c.key.lower() == key)
     return Policy((Statement(0, Effect.ALLOW, ("*",), resources=("*",), conditions=conditions),), "2012-10-17")
+
+
+def _canonical(key: str) -> str:
+    """One name for a key AWS sets under two (the search sets both, see ALIASES)."""
+    key = key.lower()
+    return min(key, ALIASES[key]) if key in ALIASES else key
 
 
 def _context(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,6 +179,13 @@ def _context(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _accepts(statement: Statement, key: str, value: Any) -> bool:
+    """Whether `statement`'s conditions on `key` hold for `value` (memoised: policies repeat)."""
+    return _accepts_cached(statement, key, tuple(value) if isinstance(value, list) else value)
+
+
+@lru_cache(maxsize=262144)
+def _accepts_cached(statement: Statement, key: str, value: Any) -> bool:
+    value = list(value) if isinstance(value, tuple) else value
     request = Request("probe:Probe", "*", _context({key: value}), PRINCIPAL)
     return evaluate(request, identity=(_restricted(statement, key),)).decision is Decision.ALLOWED
 
@@ -182,24 +206,23 @@ def find(
 
     `resources` stand in where a driving statement names none; `forced_resources`
     replace the statement's own."""
-    names = {k.lower(): k for k in forced or {}}
-    forced = {k.lower(): v for k, v in (forced or {}).items()}
-    extra = {k.lower(): v for k, v in (extra or {}).items()}
-    keys = mentioned_keys(pset.policies())
-    for conditions in keys.values():
-        for condition in conditions:
-            names.setdefault(condition.key.lower(), condition.key)
-    for key in list(keys):
-        if key in ALIASES and ALIASES[key] in keys:
-            keys[key] = keys[key] + keys.pop(ALIASES[key])
+    drivers = [s for p in pset.drivers for s in p.statements if s.effect is Effect.ALLOW and action_matches(s, action)]
+    if not drivers:
+        return None
+    names = {_canonical(k): k for k in forced or {}}
+    forced = {_canonical(k): v for k, v in (forced or {}).items()}
+    extra = {_canonical(k): v for k, v in (extra or {}).items()}
+    keys: dict[str, list[Condition]] = {}
+    for key, conditions in mentioned_keys(pset.policies()).items():
+        keys.setdefault(_canonical(key), []).extend(conditions)
+        names.setdefault(_canonical(key), conditions[0].key)
     for key in forced:
         keys.setdefault(key, [])
     fallback = resources or ["*"]
-    drivers = [s for p in pset.drivers for s in p.statements if s.effect is Effect.ALLOW and action_matches(s, action)]
     for driver in drivers:
         options: dict[str, list[Any]] = {}
         for key, conditions in keys.items():
-            base = forced.get(key) or candidates(key, conditions, extra.get(key, ()))
+            base = forced.get(key) or _candidates(key, tuple(conditions), tuple(extra.get(key, ())))
             options[key] = [v for v in base if _accepts(driver, key, v)] if driver.conditions else base
             if not options[key]:
                 break

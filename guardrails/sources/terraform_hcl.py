@@ -71,7 +71,7 @@ def load_module(files: list[InputFile]) -> tuple[list[Resource], list[SourceErro
 
 def _reason(exc: LarkError) -> str:
     if isinstance(exc, UnexpectedToken):
-        what = "end of file" if exc.token.type == "$END" else repr(str(exc.token))
+        what = "end of file" if exc.token.type == "$END" else repr(str(exc.token)[:20])
     elif isinstance(exc, UnexpectedCharacters):
         what = repr(exc.char)
     else:
@@ -777,4 +777,3 @@ def _attribute(body: Tree, name: str) -> Tree | None:
 
 def _blocks(body: Tree) -> list[tuple[str, Tree]]:
     return _items(body, "block")
-

@@ -91,131 +91,201 @@ _PUBLIC_ACCESS_BLOCK = {
 
 # Terraform type -> (kind, attribute -> canonical name or nested spec).
 _RESOURCES: dict[str, tuple[str, dict[str, Any]]] = {
-    "aws_sagemaker_notebook_instance": ("sagemaker.notebook_instance", {
-        "name": "NotebookInstanceName",
-        "instance_type": "InstanceType",
-        "role_arn": "RoleArn",
-        "kms_key_id": "KmsKeyId",
-        "subnet_id": "SubnetId",
-        "security_groups": "SecurityGroupIds",
-        "direct_internet_access": "DirectInternetAccess",
-        "root_access": "RootAccess",
-        "volume_size": "VolumeSizeInGB",
-        "lifecycle_config_name": "LifecycleConfigName",
-    }),
-    "aws_sagemaker_model": ("sagemaker.model", {
-        "name": "ModelName",
-        "execution_role_arn": "ExecutionRoleArn",
-        "enable_network_isolation": "EnableNetworkIsolation",
-        "vpc_config": _Nested("VpcConfig", _VPC),
-        "primary_container": _Nested("PrimaryContainer", _CONTAINER),
-        "container": _Nested("Containers", _CONTAINER, many=True),
-    }),
-    "aws_sagemaker_endpoint_configuration": ("sagemaker.endpoint_config", {
-        "name": "EndpointConfigName",
-        "kms_key_arn": "KmsKeyId",
-        "production_variants": _Nested("ProductionVariants", {
-            "variant_name": "VariantName",
-            "model_name": "ModelName",
-            "initial_instance_count": "InitialInstanceCount",
+    "aws_sagemaker_notebook_instance": (
+        "sagemaker.notebook_instance",
+        {
+            "name": "NotebookInstanceName",
             "instance_type": "InstanceType",
-            "initial_variant_weight": "InitialVariantWeight",
-        }, many=True),
-        "data_capture_config": _Nested("DataCaptureConfig", {
-            "enable_capture": "EnableCapture",
+            "role_arn": "RoleArn",
             "kms_key_id": "KmsKeyId",
-            "initial_sampling_percentage": "InitialSamplingPercentage",
-            "destination_s3_uri": "DestinationS3Uri",
-            "capture_options": _Nested("CaptureOptions", {"capture_mode": "CaptureMode"}, many=True),
-        }),
-    }),
-    "aws_sagemaker_endpoint": ("sagemaker.endpoint", {
-        "name": "EndpointName",
-        "endpoint_config_name": "EndpointConfigName",
-    }),
-    "aws_sagemaker_domain": ("sagemaker.domain", {
-        "domain_name": "DomainName",
-        "auth_mode": "AuthMode",
-        "kms_key_id": "KmsKeyId",
-        "subnet_ids": "SubnetIds",
-        "vpc_id": "VpcId",
-        "app_network_access_type": "AppNetworkAccessType",
-        "default_user_settings": _Nested("DefaultUserSettings", {
-            "execution_role": "ExecutionRole",
-            "security_groups": "SecurityGroups",
-        }),
-    }),
-    # The AWS provider has no model quality/bias/explainability job definitions.
-    "aws_sagemaker_data_quality_job_definition": ("sagemaker.monitoring_job_definition", {
-        "name": "JobDefinitionName",
-        "role_arn": "RoleArn",
-        "job_resources": _Nested("JobResources", {
-            "cluster_config": _Nested("ClusterConfig", {
-                "instance_count": "InstanceCount",
-                "instance_type": "InstanceType",
-                "volume_size_in_gb": "VolumeSizeInGB",
-                "volume_kms_key_id": "VolumeKmsKeyId",
-            }),
-        }),
-        "data_quality_job_output_config": _Nested("JobOutputConfig", {
-            "kms_key_id": "KmsKeyId",
-            "monitoring_outputs": _Nested("MonitoringOutputs", {
-                "s3_output": _Nested("S3Output", {
-                    "s3_uri": "S3Uri",
-                    "local_path": "LocalPath",
-                    "s3_upload_mode": "S3UploadMode",
-                }),
-            }, many=True),
-        }),
-        "network_config": _Nested("NetworkConfig", {
-            "enable_inter_container_traffic_encryption": "EnableInterContainerTrafficEncryption",
+            "subnet_id": "SubnetId",
+            "security_groups": "SecurityGroupIds",
+            "direct_internet_access": "DirectInternetAccess",
+            "root_access": "RootAccess",
+            "volume_size": "VolumeSizeInGB",
+            "lifecycle_config_name": "LifecycleConfigName",
+        },
+    ),
+    "aws_sagemaker_model": (
+        "sagemaker.model",
+        {
+            "name": "ModelName",
+            "execution_role_arn": "ExecutionRoleArn",
             "enable_network_isolation": "EnableNetworkIsolation",
             "vpc_config": _Nested("VpcConfig", _VPC),
-        }),
-    }),
-    "aws_sagemaker_monitoring_schedule": ("sagemaker.monitoring_schedule", {
-        "name": "MonitoringScheduleName",
-        "monitoring_schedule_config": _Nested("MonitoringScheduleConfig", {
-            "monitoring_job_definition_name": "MonitoringJobDefinitionName",
-            "monitoring_type": "MonitoringType",
-            "schedule_config": _Nested("ScheduleConfig", {"schedule_expression": "ScheduleExpression"}),
-        }),
-    }),
-    "aws_sagemaker_pipeline": ("sagemaker.pipeline", {
-        "pipeline_name": "PipelineName",
-        "pipeline_display_name": "PipelineDisplayName",
-        "role_arn": "RoleArn",
-    }),
-    "aws_s3_bucket": ("s3.bucket", {
-        "bucket": "Bucket",
-        "server_side_encryption_configuration": _Nested("ServerSideEncryptionConfiguration", _SSE),
-        "policy": _Document("Policy"),
-    }),
-    "aws_vpc_endpoint": ("ec2.vpc_endpoint", {
-        "service_name": "ServiceName",
-        "vpc_endpoint_type": "VpcEndpointType",
-        "private_dns_enabled": "PrivateDnsEnabled",
-        "policy": _Document("PolicyDocument"),
-        "vpc_id": "VpcId",
-        "subnet_ids": "SubnetIds",
-        "security_group_ids": "SecurityGroupIds",
-        "route_table_ids": "RouteTableIds",
-    }),
-    "aws_kms_key": ("kms.key", {
-        "description": "Description",
-        "key_usage": "KeyUsage",
-        "enable_key_rotation": "EnableKeyRotation",
-        "policy": _Document("KeyPolicy"),
-    }),
-    "aws_iam_role": ("iam.role", {
-        "name": "RoleName",
-        "path": "Path",
-        "assume_role_policy": _Document("AssumeRolePolicyDocument"),
-        "permissions_boundary": "PermissionsBoundary",
-        "managed_policy_arns": "ManagedPolicyArns",
-        "max_session_duration": "MaxSessionDuration",
-        "inline_policy": _Nested("Policies", {"name": "PolicyName", "policy": _Document("PolicyDocument")}, many=True),
-    }),
+            "primary_container": _Nested("PrimaryContainer", _CONTAINER),
+            "container": _Nested("Containers", _CONTAINER, many=True),
+        },
+    ),
+    "aws_sagemaker_endpoint_configuration": (
+        "sagemaker.endpoint_config",
+        {
+            "name": "EndpointConfigName",
+            "kms_key_arn": "KmsKeyId",
+            "production_variants": _Nested(
+                "ProductionVariants",
+                {
+                    "variant_name": "VariantName",
+                    "model_name": "ModelName",
+                    "initial_instance_count": "InitialInstanceCount",
+                    "instance_type": "InstanceType",
+                    "initial_variant_weight": "InitialVariantWeight",
+                },
+                many=True,
+            ),
+            "data_capture_config": _Nested(
+                "DataCaptureConfig",
+                {
+                    "enable_capture": "EnableCapture",
+                    "kms_key_id": "KmsKeyId",
+                    "initial_sampling_percentage": "InitialSamplingPercentage",
+                    "destination_s3_uri": "DestinationS3Uri",
+                    "capture_options": _Nested("CaptureOptions", {"capture_mode": "CaptureMode"}, many=True),
+                },
+            ),
+        },
+    ),
+    "aws_sagemaker_endpoint": (
+        "sagemaker.endpoint",
+        {
+            "name": "EndpointName",
+            "endpoint_config_name": "EndpointConfigName",
+        },
+    ),
+    "aws_sagemaker_domain": (
+        "sagemaker.domain",
+        {
+            "domain_name": "DomainName",
+            "auth_mode": "AuthMode",
+            "kms_key_id": "KmsKeyId",
+            "subnet_ids": "SubnetIds",
+            "vpc_id": "VpcId",
+            "app_network_access_type": "AppNetworkAccessType",
+            "default_user_settings": _Nested(
+                "DefaultUserSettings",
+                {
+                    "execution_role": "ExecutionRole",
+                    "security_groups": "SecurityGroups",
+                },
+            ),
+        },
+    ),
+    # The AWS provider has no model quality/bias/explainability job definitions.
+    "aws_sagemaker_data_quality_job_definition": (
+        "sagemaker.monitoring_job_definition",
+        {
+            "name": "JobDefinitionName",
+            "role_arn": "RoleArn",
+            "job_resources": _Nested(
+                "JobResources",
+                {
+                    "cluster_config": _Nested(
+                        "ClusterConfig",
+                        {
+                            "instance_count": "InstanceCount",
+                            "instance_type": "InstanceType",
+                            "volume_size_in_gb": "VolumeSizeInGB",
+                            "volume_kms_key_id": "VolumeKmsKeyId",
+                        },
+                    ),
+                },
+            ),
+            "data_quality_job_output_config": _Nested(
+                "JobOutputConfig",
+                {
+                    "kms_key_id": "KmsKeyId",
+                    "monitoring_outputs": _Nested(
+                        "MonitoringOutputs",
+                        {
+                            "s3_output": _Nested(
+                                "S3Output",
+                                {
+                                    "s3_uri": "S3Uri",
+                                    "local_path": "LocalPath",
+                                    "s3_upload_mode": "S3UploadMode",
+                                },
+                            ),
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            "network_config": _Nested(
+                "NetworkConfig",
+                {
+                    "enable_inter_container_traffic_encryption": "EnableInterContainerTrafficEncryption",
+                    "enable_network_isolation": "EnableNetworkIsolation",
+                    "vpc_config": _Nested("VpcConfig", _VPC),
+                },
+            ),
+        },
+    ),
+    "aws_sagemaker_monitoring_schedule": (
+        "sagemaker.monitoring_schedule",
+        {
+            "name": "MonitoringScheduleName",
+            "monitoring_schedule_config": _Nested(
+                "MonitoringScheduleConfig",
+                {
+                    "monitoring_job_definition_name": "MonitoringJobDefinitionName",
+                    "monitoring_type": "MonitoringType",
+                    "schedule_config": _Nested("ScheduleConfig", {"schedule_expression": "ScheduleExpression"}),
+                },
+            ),
+        },
+    ),
+    "aws_sagemaker_pipeline": (
+        "sagemaker.pipeline",
+        {
+            "pipeline_name": "PipelineName",
+            "pipeline_display_name": "PipelineDisplayName",
+            "role_arn": "RoleArn",
+        },
+    ),
+    "aws_s3_bucket": (
+        "s3.bucket",
+        {
+            "bucket": "Bucket",
+            "server_side_encryption_configuration": _Nested("ServerSideEncryptionConfiguration", _SSE),
+            "policy": _Document("Policy"),
+        },
+    ),
+    "aws_vpc_endpoint": (
+        "ec2.vpc_endpoint",
+        {
+            "service_name": "ServiceName",
+            "vpc_endpoint_type": "VpcEndpointType",
+            "private_dns_enabled": "PrivateDnsEnabled",
+            "policy": _Document("PolicyDocument"),
+            "vpc_id": "VpcId",
+            "subnet_ids": "SubnetIds",
+            "security_group_ids": "SecurityGroupIds",
+            "route_table_ids": "RouteTableIds",
+        },
+    ),
+    "aws_kms_key": (
+        "kms.key",
+        {
+            "description": "Description",
+            "key_usage": "KeyUsage",
+            "enable_key_rotation": "EnableKeyRotation",
+            "policy": _Document("KeyPolicy"),
+        },
+    ),
+    "aws_iam_role": (
+        "iam.role",
+        {
+            "name": "RoleName",
+            "path": "Path",
+            "assume_role_policy": _Document("AssumeRolePolicyDocument"),
+            "permissions_boundary": "PermissionsBoundary",
+            "managed_policy_arns": "ManagedPolicyArns",
+            "max_session_duration": "MaxSessionDuration",
+            "inline_policy": _Nested(
+                "Policies", {"name": "PolicyName", "policy": _Document("PolicyDocument")}, many=True
+            ),
+        },
+    ),
 }
 
 # AWS's value when the attribute is left out: an endpoint without a type is a Gateway endpoint.
@@ -303,8 +373,17 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
             _join(target, block, join)
         elif join.alone:
             lines = reroot(block.lines, ("policy",))
-            out.append(policy(join.alone, block.address, document(block.attrs.get("policy")), block.path, block.line,
-                              lines, source))
+            out.append(
+                policy(
+                    join.alone,
+                    block.address,
+                    document(block.attrs.get("policy")),
+                    block.path,
+                    block.line,
+                    lines,
+                    source,
+                )
+            )
     return out, errors
 
 
@@ -520,8 +599,12 @@ def _statement(block: dict[str, Any]) -> dict[str, Any]:
     if block.get("sid"):
         out["Sid"] = block["sid"]
     out["Effect"] = block.get("effect") or "Allow"
-    for attr, name in (("actions", "Action"), ("not_actions", "NotAction"),
-                       ("resources", "Resource"), ("not_resources", "NotResource")):
+    for attr, name in (
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ):
         if block.get(attr) not in (None, []):
             out[name] = _one_or_many(block[attr])
     for attr, name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
