@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-from functools import lru_cache
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from guardrails.iam import Decision, Request, evaluate
