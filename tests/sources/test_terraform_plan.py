@@ -150,12 +150,15 @@ def test_without_configuration_joins_fall_back_to_bucket_names() -> None:
     assert errors == []
     # The policy's bucket is known only after apply, so it cannot be joined: it is judged on its own.
     assert resources["aws_s3_bucket_policy.data"].kind == "policy.bucket"
-    assert "Policy" not in resources["aws_s3_bucket.data"].props
+    assert resources["aws_s3_bucket_policy.data"].props["Statement"][0]["Sid"] == "DenyInsecureTransport"
     assert "aws_s3_bucket_server_side_encryption_configuration.data" not in resources
-    assert "PublicAccessBlockConfiguration" in resources["aws_s3_bucket.logs[1]"].props
-    assert resources["aws_sagemaker_notebook_instance.nb"].props["KmsKeyId"] == Unknown("known only after apply")
-    # Computed attributes cannot be told from configured ones without the configuration.
-    assert resources["aws_vpc_endpoint.s3"].props["PolicyDocument"] == Unknown("known only after apply")
+    assert resources["aws_s3_bucket.logs[1]"].props["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
+    after_apply = Unknown("known only after apply")
+    assert resources["aws_sagemaker_notebook_instance.nb"].props["KmsKeyId"] == after_apply
+    # Without the configuration, what the provider computes cannot be told from what is set.
+    assert resources["aws_s3_bucket.data"].props["Policy"] == after_apply
+    assert resources["aws_s3_bucket.data"].props["ServerSideEncryptionConfiguration"] == after_apply
+    assert resources["aws_vpc_endpoint.s3"].props["PolicyDocument"] == after_apply
 
 
 def test_pipeline_steps_from_the_definition_string(plan: dict[str, Resource]) -> None:
