@@ -26,9 +26,9 @@ def render(report: Report, console: Console, show_passed: bool = False) -> None:
         table.add_column("status", no_wrap=True)
         table.add_column("severity", no_wrap=True)
         table.add_column("rule", no_wrap=True)
-        table.add_column("resource")
-        table.add_column("location", no_wrap=True)
-        table.add_column("message")
+        table.add_column("resource", ratio=2, overflow="fold")
+        table.add_column("location", ratio=2, overflow="fold")
+        table.add_column("message", ratio=5, overflow="fold")
         for finding in items:
             table.add_row(*_row(finding))
         console.print(table)
@@ -43,7 +43,7 @@ def _row(finding: Finding) -> list[Text | str]:
         Text(finding.status.value, style=_STYLE[finding.status]),
         Text(finding.severity.value, style="bold" if finding.severity.rank >= Severity.HIGH.rank else ""),
         Text(finding.rule_id),
-        Text(f"{finding.resource_id}\n{finding.resource_kind}", overflow="fold"),
+        Text.assemble(finding.resource_id, ("\n" + finding.resource_kind, "dim")),
         Text(f"{finding.path}:{finding.line}"),
         Text(finding.message, overflow="fold"),
     ]
