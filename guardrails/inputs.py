@@ -27,21 +27,24 @@ class InputFile:
 
 
 def discover(paths: list[str], max_bytes: int = MAX_BYTES) -> Iterator[InputFile | SourceError]:
-    """Yield each file under `paths` (as the user spelled them) or the reason it can't be read.
+    """Yield each file under `paths` (as the user spelled them), read, or the reason it can't be."""
+    for item in find_files(paths):
+        yield item if isinstance(item, SourceError) else read_file(item, max_bytes)
 
-    A file named on the command line is always read; inside a directory only
-    files with a known suffix are, in a stable (sorted) order.
-    """
+
+def find_files(paths: list[str]) -> Iterator[str | SourceError]:
+    """The files to scan: each one named on the command line, and inside directories
+    the files with a known suffix, in a stable (sorted) order."""
     for given in paths:
         if os.path.isdir(given):
-            yield from _walk(given, max_bytes)
+            yield from _walk(given)
         elif os.path.lexists(given):
-            yield _read(given, max_bytes)
+            yield given
         else:
             yield SourceError(given, "no such file or directory")
 
 
-def _walk(root: str, max_bytes: int) -> Iterator[InputFile | SourceError]:
+def _walk(root: str) -> Iterator[str | SourceError]:
     seen: set[str] = set()
     stack = [root]
     while stack:
@@ -68,11 +71,11 @@ def _walk(root: str, max_bytes: int) -> Iterator[InputFile | SourceError]:
                 if entry.name not in _SKIP_DIRS and not entry.name.startswith("."):
                     subdirs.append(path)
             elif entry.name.endswith(SUFFIXES):
-                yield _read(path, max_bytes)
+                yield path
         stack.extend(reversed(subdirs))
 
 
-def _read(path: str, max_bytes: int) -> InputFile | SourceError:
+def read_file(path: str, max_bytes: int = MAX_BYTES) -> InputFile | SourceError:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:

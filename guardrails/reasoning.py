@@ -20,6 +20,8 @@ from typing import Any
 
 from guardrails.iam import Decision, Request, evaluate
 from guardrails.iam.catalog import is_multivalued, key_type
+from guardrails.iam.conditions import compile_condition
+from guardrails.iam.evaluate import normalise_context
 from guardrails.iam.operators import Family, parse_operator
 from guardrails.iam.policy import Condition, Effect, Policy, Statement
 from guardrails.model import ABSENT
@@ -91,11 +93,13 @@ def _action_matches(actions: tuple[str, ...], negated: bool, action: str) -> boo
     return glob_matcher(actions, lowercase=True)(action) != negated
 
 
-def mentioned_keys(policies: Iterable[Policy]) -> dict[str, list[Condition]]:
-    """Lower-cased condition key -> every condition on it."""
+def mentioned_keys(policies: Iterable[Policy], action: str | None = None) -> dict[str, list[Condition]]:
+    """Lower-cased condition key -> every condition on it (in statements that can apply to `action`)."""
     keys: dict[str, list[Condition]] = {}
     for policy in policies:
         for statement in policy.statements:
+            if action is not None and not action_matches(statement, action):
+                continue
             for condition in statement.conditions:
                 keys.setdefault(condition.key.lower(), []).append(condition)
     return keys
@@ -152,13 +156,6 @@ def resources_for(statement: Statement, fallback: list[str]) -> list[str]:
     return list(dict.fromkeys(_instantiate(r) for r in statement.resources if "${" not in r)) or fallback
 
 
-@lru_cache(maxsize=65536)
-def _restricted(statement: Statement, key: str) -> Policy:
-    """An allow-all policy holding only `statement`'s conditions on `key`."""
-    conditions = tuple(c for c in statement.conditions if c.key.lower() == key)
-    return Policy((Statement(0, Effect.ALLOW, ("*",), resources=("*",), conditions=conditions),), "2012-10-17")
-
-
 def _canonical(key: str) -> str:
     """One name for a key AWS sets under two (the search sets both, see ALIASES)."""
     key = key.lower()
@@ -178,16 +175,37 @@ def _context(values: Mapping[str, Any]) -> dict[str, Any]:
     return context
 
 
-def _accepts(statement: Statement, key: str, value: Any) -> bool:
-    """Whether `statement`'s conditions on `key` hold for `value` (memoised: policies repeat)."""
-    return _accepts_cached(statement, key, tuple(value) if isinstance(value, list) else value)
+def _sat(statement: Statement, substitutes: bool, key: str, values: list[Any]) -> list[Any]:
+    """The values among `values` that `statement`'s conditions on `key` accept.
+
+    Memoised per statement object (policies repeat across rules and actions);
+    the memo holds the statement, so its id cannot be reused while cached."""
+    entry = _SAT.get(id(statement))
+    if entry is None or entry[0] is not statement:
+        if len(_SAT) > 16384:
+            _SAT.clear()
+        entry = _SAT[id(statement)] = (statement, {})
+    memo = entry[1]
+    tests = memo.get(key)
+    if tests is None:
+        tests = memo[key] = [
+            compile_condition(c.op, c.key, c.values, substitute=substitutes)
+            for c in statement.conditions
+            if _canonical(c.key) == key
+        ]
+    out = []
+    for value in values:
+        token = (key, tuple(value) if isinstance(value, list) else value)
+        accepted = memo.get(token)
+        if accepted is None:
+            context = normalise_context(_context({key: value}))
+            accepted = memo[token] = all(test(context) for test in tests)
+        if accepted:
+            out.append(value)
+    return out
 
 
-@lru_cache(maxsize=262144)
-def _accepts_cached(statement: Statement, key: str, value: Any) -> bool:
-    value = list(value) if isinstance(value, tuple) else value
-    request = Request("probe:Probe", "*", _context({key: value}), PRINCIPAL)
-    return evaluate(request, identity=(_restricted(statement, key),)).decision is Decision.ALLOWED
+_SAT: dict[int, tuple[Statement, dict[Any, Any]]] = {}
 
 
 def find(
@@ -205,25 +223,64 @@ def find(
     explicitly denied), with each forced key taking one of its forced values.
 
     `resources` stand in where a driving statement names none; `forced_resources`
-    replace the statement's own."""
-    drivers = [s for p in pset.drivers for s in p.statements if s.effect is Effect.ALLOW and action_matches(s, action)]
+    replace the statement's own. Answers are memoised: several controls ask the same question."""
+    layers = (pset.identity, pset.resource, pset.scps, pset.boundaries, pset.endpoint, pset.drivers)
+    token = (
+        tuple(tuple(map(id, layer)) for layer in layers),
+        action,
+        repr(sorted((forced or {}).items())),
+        repr(sorted((extra or {}).items())),
+        tuple(resources or ()),
+        tuple(forced_resources or ()),
+        want,
+        principal,
+    )
+    memo = _FOUND.get(token)
+    if memo is not None and all(a is b for x, y in zip(memo[0], layers) for a, b in zip(x, y)):  # noqa: B905
+        return memo[1]
+    found = _find(pset, action, forced, extra, resources, forced_resources, want, principal)
+    if len(_FOUND) > 65536:
+        _FOUND.clear()
+    _FOUND[token] = (layers, found)
+    return found
+
+
+_FOUND: dict[tuple[Any, ...], tuple[tuple[Any, ...], Counterexample | None]] = {}
+
+
+def _find(
+    pset: PolicySet,
+    action: str,
+    forced: Mapping[str, list[Any]] | None,
+    extra: Mapping[str, list[Any]] | None,
+    resources: list[str] | None,
+    forced_resources: list[str] | None,
+    want: Decision,
+    principal: str,
+) -> Counterexample | None:
+    drivers = [
+        (s, p.substitutes_variables)
+        for p in pset.drivers
+        for s in p.statements
+        if s.effect is Effect.ALLOW and action_matches(s, action)
+    ]
     if not drivers:
         return None
     names = {_canonical(k): k for k in forced or {}}
     forced = {_canonical(k): v for k, v in (forced or {}).items()}
     extra = {_canonical(k): v for k, v in (extra or {}).items()}
     keys: dict[str, list[Condition]] = {}
-    for key, conditions in mentioned_keys(pset.policies()).items():
+    for key, conditions in mentioned_keys(pset.policies(), action).items():
         keys.setdefault(_canonical(key), []).extend(conditions)
         names.setdefault(_canonical(key), conditions[0].key)
     for key in forced:
         keys.setdefault(key, [])
     fallback = resources or ["*"]
-    for driver in drivers:
+    for driver, substitutes in drivers:
         options: dict[str, list[Any]] = {}
         for key, conditions in keys.items():
             base = forced.get(key) or _candidates(key, tuple(conditions), tuple(extra.get(key, ())))
-            options[key] = [v for v in base if _accepts(driver, key, v)] if driver.conditions else base
+            options[key] = _sat(driver, substitutes, key, base) if driver.conditions else base
             if not options[key]:
                 break
         else:

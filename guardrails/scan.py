@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from guardrails import __version__
 from guardrails.config import Config
 from guardrails.engine import index_rules, judge, select_rules
-from guardrails.inputs import MAX_BYTES, InputFile, discover
+from guardrails.inputs import MAX_BYTES, InputFile, find_files, read_file
 from guardrails.model import Finding, Severity, SourceError, Status
 from guardrails.rules import Rule
 from guardrails.sources import parse_files
@@ -62,23 +66,86 @@ def run_scan(
     input_type: str | None = None,
     policy_kind: str | None = None,
     max_bytes: int = MAX_BYTES,
+    jobs: int = 0,
 ) -> Report:
-    files: list[InputFile] = []
-    errors: list[SourceError] = []
-    for item in discover(paths, max_bytes):
-        (files if isinstance(item, InputFile) else errors).append(item)
-    parsed = parse_files(files, input_type, policy_kind)
+    """Scan `paths`. Each unit of work (a file, or a Terraform module directory) is read, parsed
+    and judged on its own, so memory stays flat; with many units, `jobs` processes share them
+    (0: one per core)."""
     chosen = select_rules(rules, [*config.select, *(select or [])], [*config.ignore, *(ignore or [])])
-    findings = list(judge(parsed.resources, index_rules(chosen), config))
-    findings.sort(key=lambda f: (f.path, f.line, f.resource_id, f.rule_id))
-    return Report(
-        findings=findings,
-        errors=errors + parsed.errors,
-        skipped=parsed.skipped,
-        files=len(files),
-        resources=len(parsed.resources),
-        rules=len(chosen),
-    )
+    errors: list[SourceError] = []
+    units: list[list[str]] = []
+    modules: dict[str, list[str]] = {}
+    for item in find_files(paths):
+        if isinstance(item, SourceError):
+            errors.append(item)
+        elif input_type == "terraform" or (input_type is None and item.endswith(".tf")):
+            modules.setdefault(os.path.dirname(item), []).append(item)
+        else:
+            units.append([item])
+    units += modules.values()
+    job = _Job(config, index_rules(chosen), input_type, policy_kind, max_bytes)
+    workers = min(jobs or os.cpu_count() or 1, len(units) // _UNITS_PER_WORKER)
+    report = Report(findings=[], errors=errors, rules=len(chosen))
+    for part in _map(job, units, workers):
+        report.findings += part.findings
+        report.errors += part.errors
+        report.skipped += part.skipped
+        report.files += part.files
+        report.resources += part.resources
+    report.findings.sort(key=lambda f: (f.path, f.line, f.resource_id, f.rule_id))
+    report.errors.sort(key=lambda e: (e.path, e.line))
+    return report
+
+
+_UNITS_PER_WORKER = 64
+"""Below this many units per process a pool costs more than it saves (a CI gate scans a few files)."""
+
+
+@dataclass(slots=True)
+class _Job:
+    config: Config
+    index: dict[str, list[Rule]]
+    input_type: str | None
+    policy_kind: str | None
+    max_bytes: int
+
+    def __call__(self, units: list[list[str]]) -> Report:
+        part = Report(findings=[], errors=[])
+        for unit in units:
+            files: list[InputFile] = []
+            for path in unit:
+                item = read_file(path, self.max_bytes)
+                (files if isinstance(item, InputFile) else part.errors).append(item)
+            parsed = parse_files(files, self.input_type, self.policy_kind)
+            part.findings += judge(parsed.resources, self.index, self.config)
+            part.errors += parsed.errors
+            part.skipped += parsed.skipped
+            part.files += len(files)
+            part.resources += len(parsed.resources)
+        return part
+
+
+_JOB: _Job | None = None
+
+
+def _run_chunk(units: list[list[str]]) -> Report:
+    assert _JOB is not None
+    return _JOB(units)
+
+
+def _map(job: _Job, units: list[list[str]], workers: int) -> Iterator[Report]:
+    """Run the job over the units, in this process or in forked workers that inherit it."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield job(units)
+        return
+    global _JOB
+    _JOB = job
+    chunks = [units[i : i + 16] for i in range(0, len(units), 16)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from pool.map(_run_chunk, chunks)
+    finally:
+        _JOB = None
 
 
 def exit_code(report: Report, fail_on: Severity = Severity.LOW, fail_on_unknown: bool = False) -> int:

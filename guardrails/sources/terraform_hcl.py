@@ -11,9 +11,13 @@ locals, string templates and heredocs, lists, objects, operators and
 conditionals on known values (a conditional on an unknown value keeps both
 branches as a `Choice`), a few pure functions (`jsonencode`, `merge` ...) and
 `aws_iam_policy_document` data sources. A reference to a resource of the
-module becomes a `Ref`. Everything else (a variable without a default, other
-data sources, module outputs, `file()`, `each`/`count`, `for` and splat
-expressions) is `Unknown`, with a reason naming the expression.
+module becomes a `Ref`, spelled as the value AWS will give it where that is
+known (a bucket ARN from the bucket's name, a key ARN with `${AWS::Region}`),
+as the CloudFormation source spells its Refs; `aws_caller_identity` and
+`aws_region` become `${AWS::AccountId}` / `${AWS::Region}`. Everything else
+(a variable without a default, other data sources, module outputs, `file()`,
+`each`/`count`, `for` and splat expressions) is `Unknown`, with a reason
+naming the expression.
 
 A resource with `count` or `for_each` is one resource addressed without an
 index: its attributes are judged once for all its instances. `module` blocks
@@ -59,9 +63,6 @@ def load_module(files: list[InputFile]) -> tuple[list[Resource], list[SourceErro
             tree = hcl2.parses_to_tree(file.text)
         except LarkError as exc:
             errors.append(SourceError(file.path, f"not valid HCL: {_reason(exc)}", max(getattr(exc, "line", 0), 0)))
-            continue
-        except RecursionError:
-            errors.append(SourceError(file.path, "not valid HCL: nested too deeply"))
             continue
         errors.extend(module.declare(file.path, file.text, tree))
     blocks, block_errors = module.blocks()
@@ -139,7 +140,7 @@ class _Module:
         out = []
         errors = []
         for address, declared in self.resources.items():
-            if declared.type not in terraform_map.TYPES or declared.node is None:
+            if declared.type not in terraform_map.TYPES:
                 continue
             try:
                 out.append(self._block(address, declared))
@@ -199,10 +200,10 @@ class _Module:
         """`address.attr` spelled as AWS will hold it (a bucket's ARN from its name ...), if the scan knows how."""
         name_attr = terraform_map.NAME_ATTRIBUTE.get(rtype)
         declared = self.resources[address]
-        node = _attribute(declared.node, name_attr) if name_attr and declared.node is not None else None
+        node = _attribute(declared.node, name_attr) if name_attr else None
         name = None
         if node is not None:
-            name = self.evaluated(f"{address}.{name_attr}", _Declared(rtype, declared.path, node, node.meta.line))
+            name = self.evaluated(f"{address}.{name_attr}", _Declared("name", declared.path, node, node.meta.line))
         return terraform_map.ref_text(rtype, address, attr, name)
 
     def data_source(self, dtype: str, name: str, attr: Any, text: str) -> Any:
@@ -278,7 +279,8 @@ class _Evaluator:
             return Unknown(f"{self.source(node)} is not evaluated")
         return handler(self, node)
 
-    def parenthesised(self, node: Tree) -> Any:
+    def term(self, node: Tree) -> Any:
+        """An expression term: a wrapper around one expression, parenthesised or not."""
         return self.value(_trees(node)[0])
 
     def template(self, node: Tree) -> Any:
@@ -469,7 +471,7 @@ def _integer(text: str) -> int | float:
 _LITERALS = {"true": True, "false": False, "null": None}
 
 _HANDLERS: dict[str, Callable[[_Evaluator, Tree], Any]] = {
-    "expr_term": _Evaluator.parenthesised,
+    "expr_term": _Evaluator.term,
     "int_lit": _literal(_integer),
     "float_lit": _literal(float),
     "literal_value": _literal(_LITERALS.__getitem__),

@@ -281,9 +281,6 @@ _RESOURCES: dict[str, tuple[str, dict[str, Any]]] = {
             "permissions_boundary": "PermissionsBoundary",
             "managed_policy_arns": "ManagedPolicyArns",
             "max_session_duration": "MaxSessionDuration",
-            "inline_policy": _Nested(
-                "Policies", {"name": "PolicyName", "policy": _Document("PolicyDocument")}, many=True
-            ),
         },
     ),
 }
@@ -372,18 +369,9 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
         if target is not None:
             _join(target, block, join)
         elif join.alone:
+            doc = document(block.attrs.get("policy"))
             lines = reroot(block.lines, ("policy",))
-            out.append(
-                policy(
-                    join.alone,
-                    block.address,
-                    document(block.attrs.get("policy")),
-                    block.path,
-                    block.line,
-                    lines,
-                    source,
-                )
-            )
+            out.append(policy(join.alone, block.address, doc, block.path, block.line, lines, source))
     return out, errors
 
 
@@ -459,8 +447,8 @@ def _convert(
     out: dict[str, Any] = {}
     for key, target in spec.items():
         value = attrs.get(key)
-        if value is None or value is ABSENT:
-            continue
+        if value is None or (value == "" and isinstance(target, _Document)):
+            continue  # unset (the provider writes an unset policy as "")
         here = (*src, key)
         name = target if isinstance(target, str) else target.name
         there = (*dst, name)
@@ -503,7 +491,7 @@ def _nested(
 def _tags(block: Block, props: dict[str, Any], lines: dict[Path, int]) -> None:
     """`tags_all` (with the provider's default tags) when set, else `tags`."""
     tags = block.attrs.get("tags_all") or block.attrs.get("tags")
-    if tags is None or tags is ABSENT:
+    if tags is None:
         return
     props["Tags"] = tags
     lines.update(reroot(block.lines, ("tags_all",), ("Tags",)))
@@ -515,7 +503,7 @@ def _inline_policies(block: Block, source: str) -> list[Resource]:
     items = block.attrs.get("inline_policy")
     for i, item in enumerate(items if isinstance(items, list) else []):
         if not isinstance(item, dict) or item.get("policy") in (None, ""):
-            continue  # the provider reports a role without inline policies as one empty block
+            continue  # an empty `inline_policy {}` block only says the role has no other inline policies
         name = item.get("name")
         rid = f"{block.address}/{name if isinstance(name, str) and name else i}"
         lines = reroot(block.lines, ("inline_policy", i, "policy"))

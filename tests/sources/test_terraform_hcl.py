@@ -364,12 +364,23 @@ def test_role_and_its_inline_policy(module: dict[str, Resource]) -> None:
             ],
         },
         "PermissionsBoundary": "arn:aws:iam::111122223333:policy/boundary",
-        "Policies": [{"PolicyName": "logs", "PolicyDocument": document}],
         "Tags": {"Owner": "platform", "Zone": "prod"},
     }
     inline = module["aws_iam_role.exec/logs"]
     assert (inline.kind, inline.line, inline.props) == ("policy.identity", 18, document)
     assert inline.lines[("Statement", 0, "Action")] == 24
+
+
+def test_an_empty_inline_policy_block_is_no_policy() -> None:
+    resources, errors = _load("""
+resource "aws_iam_role" "r" {
+  name = "r"
+  inline_policy {}
+}
+""")
+    assert errors == []
+    assert list(resources) == ["aws_iam_role.r"]
+    assert resources["aws_iam_role.r"].props == {"RoleName": "r"}
 
 
 def test_jsonencode_policy_keeps_references(module: dict[str, Resource]) -> None:

@@ -191,6 +191,17 @@ def test_values_unknown_inside_lists_and_blocks() -> None:
     assert props["Tags"] == {"Owner": "platform", "Zone": "prod"}  # tags_all wins; its own after_unknown is empty
 
 
+def test_a_policy_the_provider_reports_as_blank_is_no_policy() -> None:
+    data = json.loads(TEXT)
+    bucket = next(
+        r for r in data["planned_values"]["root_module"]["resources"] if r["address"] == "aws_s3_bucket.logs[0]"
+    )
+    bucket["values"]["policy"] = ""
+    resources, errors = _load(data)
+    assert errors == []
+    assert resources["aws_s3_bucket.logs[0]"].props == {"Bucket": "ml-logs-0", "Tags": {"Owner": "platform"}}
+
+
 def test_a_state_reads_like_a_plan() -> None:
     data = json.loads(TEXT)
     state = {"format_version": "1.0", "terraform_version": "1.7.5", "values": copy.deepcopy(data["planned_values"])}
