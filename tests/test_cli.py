@@ -94,9 +94,10 @@ def test_output_file(tmp_path, template: str) -> None:
     assert json.loads(out.read_text())["summary"]["resources"] == 1
 
 
-def test_table_shows_path_and_line(template: str) -> None:
-    result = runner.invoke(app, ["scan", template], env={"COLUMNS": "200"})
-    assert f"{template}:9" in result.output
+def test_table_shows_path_and_line(template: str, monkeypatch) -> None:
+    monkeypatch.chdir(os.path.dirname(template))
+    result = runner.invoke(app, ["scan", "stack.yaml"], env={"COLUMNS": "200"})
+    assert "stack.yaml:9" in result.output
     assert "NET-3" in result.output
 
 

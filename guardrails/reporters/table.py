@@ -27,8 +27,7 @@ def render(report: Report, console: Console, show_passed: bool = False) -> None:
         table.add_column("severity", no_wrap=True)
         table.add_column("rule", no_wrap=True)
         table.add_column("resource", ratio=2, overflow="fold")
-        widest = max(len(f"{f.path}:{f.line}") for f in items)
-        table.add_column("location", ratio=2, overflow="fold", min_width=widest)
+        table.add_column("location", ratio=2, overflow="fold", no_wrap=True)
         table.add_column("message", ratio=5, overflow="fold")
         for finding in items:
             table.add_row(*_row(finding))
