@@ -47,6 +47,8 @@ def same_value(left: Any, right: Any) -> bool:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return repr(value) if isinstance(value, str) and not isinstance(value, Ref) else str(value)
 
 
@@ -97,20 +99,33 @@ def check_customer_managed_key(value: Any, clause: Clause, ctx: Context, where: 
     if is_aws_managed_key(value):
         return Status.FAIL, f"{where} is the AWS-managed key {value}, not a customer-managed key"
     if approved:
-        if key_approved(value, approved):
-            return Status.PASS, f"{where} is the approved key {value}"
         if isinstance(value, Partial):
+            tail = value.rsplit("/", 1)[-1]
+            if "${" not in tail and not any(key.endswith(tail) for key in approved):
+                return Status.FAIL, f"{where} is {value}, whose key is none of the approved keys"
             return (
                 Status.UNKNOWN,
                 f"{where} is {value}, known only at deploy time (approved keys: {', '.join(approved)})",
             )
+        if key_approved(value, approved):
+            return Status.PASS, f"{where} is the approved key {value}"
         return Status.FAIL, f"{where} is {value}, not an approved KMS key"
     return Status.PASS, f"{where} is the customer-managed key {value}"
 
 
 def key_approved(value: str, approved: list[str]) -> bool:
-    """A key ARN, its key id, or an approved alias."""
-    return any(value == key or (key.startswith("arn:") and key.rsplit("/", 1)[-1] == value) for key in approved)
+    """A key ARN, its key id, an alias name or an alias ARN, against approved keys given in any of those forms."""
+    return bool(_key_names(value) & {name for key in approved for name in _key_names(key)})
+
+
+def _key_names(text: str) -> set[str]:
+    """The names a key reference answers to: itself, and for ARNs the key id or `alias/name`."""
+    names = {text}
+    if text.startswith("arn:") and ":key/" in text:
+        names.add(text.rsplit("/", 1)[-1])
+    elif text.startswith("arn:") and ":alias/" in text:
+        names.add("alias/" + text.split(":alias/", 1)[1])
+    return names
 
 
 def check_approved(value: Any, clause: Clause, ctx: Context, where: str) -> Outcome:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from guardrails.checks import CHECKS, Context, same_value
+from guardrails.checks import CHECKS, Context, is_missing, same_value
 from guardrails.config import Config
 from guardrails.model import (
     ABSENT,
@@ -113,7 +113,8 @@ def _judge_one(rule: Rule, resource: Resource, zone: str | None, ctx: Context) -
 
 
 def _judge_clause(clause: Clause, resource: Resource, ctx: Context) -> Iterator[tuple[Status, str, Path]]:
-    if clause.when is not None and not _applies(clause, resource):
+    preconditions = _preconditions(clause, resource)
+    if preconditions is not None and not preconditions:
         return
     check = CHECKS[clause.check]
     if clause.check == "zone_tag" or clause.tag:
@@ -124,6 +125,9 @@ def _judge_clause(clause: Clause, resource: Resource, ctx: Context) -> Iterator[
         found = list(fan(resource.props, clause.parts))
         where = clause.path or "the policy"
     for value, label, path in found:
+        applies = _applies_in(preconditions, label)
+        if applies is False:
+            continue
         place = dotted(path) if path and not clause.tag and clause.check != "zone_tag" else where
         if isinstance(value, Unknown):
             status, message = Status.UNKNOWN, f"{place}: {value.reason}"
@@ -131,19 +135,47 @@ def _judge_clause(clause: Clause, resource: Resource, ctx: Context) -> Iterator[
             status, message = check(value, clause, ctx, place)
         if clause.says and status is Status.FAIL:
             message = f"{message} ({clause.says})"
+        if isinstance(applies, Unknown) and status is Status.FAIL:
+            # It would fail, but only if a precondition we cannot resolve holds.
+            status, message = Status.UNKNOWN, f"{message}, if {clause.when.path} holds: {applies.reason}"
         yield status, f"{message} [when {label}]" if label else message, path
 
 
-def _applies(clause: Clause, resource: Resource) -> bool:
-    """A clause's `when` precondition; unresolvable preconditions apply (fail closed)."""
-    assert clause.when is not None
+def _preconditions(clause: Clause, resource: Resource) -> list[tuple[bool | Unknown, str]] | None:
+    """A clause's `when`: the branches where it holds or is unknown (empty: never applies); None without `when`."""
     when = clause.when
-    for value, _, _ in fan(resource.props, parse_path(when.path)):
+    if when is None:
+        return None
+    out: list[tuple[bool | Unknown, str]] = []
+    for value, label, _ in fan(resource.props, parse_path(when.path)):
         if isinstance(value, Unknown):
-            return True
-        if when.matches is not None:
-            if isinstance(value, str) and re.search(when.matches, value):
+            holds: bool | Unknown = value
+        elif when.present is not None:
+            holds = (not is_missing(value)) == when.present
+        elif when.matches is not None:
+            holds = isinstance(value, str) and re.search(when.matches, value) is not None
+        else:
+            holds = same_value(value, when.equals)
+        if holds is not False:
+            out.append((holds, label))
+    return out
+
+
+def _applies_in(preconditions: list[tuple[bool | Unknown, str]] | None, label: str) -> bool | Unknown:
+    """Whether a precondition holds in a value's `Fn::If` branch (branches must agree on each condition)."""
+    if preconditions is None:
+        return True
+    unknown: Unknown | None = None
+    for holds, when_label in preconditions:
+        if _compatible(label, when_label):
+            if holds is True:
                 return True
-        elif same_value(value, when.equals):
-            return True
-    return False
+            unknown = unknown or holds  # type: ignore[assignment]
+    return unknown if unknown is not None else False
+
+
+def _compatible(left: str, right: str) -> bool:
+    """Two branch labels ("IsProd=true, B=false") that no condition contradicts."""
+    chosen = dict(part.rsplit("=", 1) for part in left.split(", ") if "=" in part)
+    other = (part.rsplit("=", 1) for part in right.split(", ") if "=" in part)
+    return all(chosen.get(name, value) == value for name, value in other)

@@ -9,6 +9,7 @@ guessed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -96,7 +97,7 @@ class Resource:
     source: str
     lines: dict[Path, int] = field(default_factory=dict)
     tags: dict[str, Any] = field(default_factory=dict)
-    context: dict[str, Any] = field(default_factory=dict)
+    skips: list[Suppression] = field(default_factory=list)
 
     def line_of(self, path: Path) -> int:
         """The line of the deepest part of `path` that the input spelled out."""
@@ -105,6 +106,26 @@ class Resource:
             if line:
                 return line
         return self.line
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """An inline skip: `rule` is a rule id, rule name or control id; a reason is mandatory."""
+
+    rule: str
+    reason: str
+    expires: str | None = None
+    line: int = 0
+    origin: str = "comment"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "reason": self.reason,
+            "expires": self.expires,
+            "line": self.line,
+            "origin": self.origin,
+        }
 
 
 @dataclass(slots=True)
@@ -132,6 +153,13 @@ class Finding:
     remediation: str
     zone: str | None = None
     source: str = ""
+    suppression: Suppression | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity of (rule, resource, file) for baselines and SARIF; lines may move."""
+        text = f"{self.rule_id}\x1f{self.resource_kind}\x1f{self.resource_id}\x1f{self.path}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,6 +173,8 @@ class Finding:
             "location": {"path": self.path, "line": self.line, "source": self.source},
             "message": self.message,
             "remediation": self.remediation,
+            "fingerprint": self.fingerprint,
+            "suppression": self.suppression.to_dict() if self.suppression else None,
         }
 
 
@@ -152,5 +182,5 @@ def dotted(path: Path) -> str:
     """`("A", 0, "B")` -> `A[0].B`, the spelling used in messages."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+        out += f"[{part}]" if isinstance(part, int) or part == "*" else (f".{part}" if out else part)
     return out

@@ -398,14 +398,19 @@ def presigned_url_from_approved_network(policy: Policy, ctx: Context) -> Outcome
     vpces = [v for c in keys.get("aws:sourcevpce", []) for v in c.values]
     unapproved = [v for v in vpces if approved.vpc_endpoints and v not in approved.vpc_endpoints]
     bad_vpce: list[Any] = [ABSENT, f"vpce-{OUTSIDER}", *unapproved]
-    bad_ip: list[Any] = [ABSENT, OUTSIDE_IP, *_unapproved_hosts(keys.get("aws:vpcsourceip", []), approved.source_cidrs)]
+    private = keys.get("aws:vpcsourceip", [])
+    bad_ip: list[Any] = [ABSENT, OUTSIDE_IP]
+    if approved.source_cidrs:
+        bad_ip += _unapproved_hosts(private, approved.source_cidrs)
     checked = []
     for action, rtype in PRESIGNED_ACTIONS.items():
         pset = _pset(policy, ctx, action)
         if not _governs(policy, ctx, action) or find(pset, action, resources=[_arn(rtype)]) is None:
             continue
         checked.append(action.split(":")[1])
-        forced = {"aws:VpcSourceIp": bad_ip, "aws:SourceIp": [ABSENT, OUTSIDE_IP]}
+        # aws:SourceIp is a public address: no value of it makes a request come from an approved network.
+        public = [ABSENT, OUTSIDE_IP, *_unapproved_hosts(keys.get("aws:sourceip", []), [])]
+        forced = {"aws:VpcSourceIp": bad_ip, "aws:SourceIp": public}
         if LAYER.get(ctx.resource.kind) != "endpoint":
             forced["aws:SourceVpce"] = bad_vpce
         found = find(pset, action, forced=forced, resources=[_arn(rtype)])
@@ -417,8 +422,7 @@ def presigned_url_from_approved_network(policy: Policy, ctx: Context) -> Outcome
 
 
 def _unapproved_hosts(conditions: list[Any], approved: list[str]) -> list[str]:
-    if not approved:
-        return []
+    """A host in each CIDR the conditions name that no approved CIDR contains."""
     nets = [ipaddress.ip_network(c, strict=False) for c in approved]
     out = []
     for condition in conditions:
@@ -443,20 +447,28 @@ def restrictive_endpoint_policy(policy: Policy, ctx: Context) -> Outcome:
     outsider = "arn:aws:iam::999988887777:role/outsider"
     request = Request("sagemaker:GuardrailsProbeAnyAction", "*", {}, outsider)
     if PolicySet(identity=(ALLOW_ALL,), endpoint=(policy,)).decide(request).value == "Allowed":
-        return Status.FAIL, "the endpoint policy allows every action by every principal without conditions"
+        return Status.FAIL, (
+            "the endpoint policy lets a principal of any account (999988887777 tried) call "
+            "sagemaker actions through the endpoint without conditions"
+        )
     return Status.PASS, "the endpoint policy restricts principals, actions or conditions"
 
 
 @predicate("s3_endpoint_approved_buckets", missing=_DEFAULT_ENDPOINT_POLICY)
 def s3_endpoint_approved_buckets(policy: Policy, ctx: Context) -> Outcome:
-    from guardrails.iam import Request
     from guardrails.iam.policy import Effect
-    from guardrails.reasoning import ALLOW_ALL, OUTSIDER, PRINCIPAL, PolicySet
+    from guardrails.reasoning import OUTSIDER, find
 
-    pset = PolicySet(identity=(ALLOW_ALL,), endpoint=(policy,))
-    probe = Request("s3:GetObject", f"arn:aws:s3:::{OUTSIDER}-bucket/object", {}, PRINCIPAL)
-    if pset.decide(probe).value == "Allowed":
-        return Status.FAIL, f"the endpoint policy allows {probe.action} on any bucket ({probe.resource})"
+    if ctx.resource.kind == "policy.endpoint" and not any(
+        a.lower().startswith("s3:") for s in policy.statements for a in s.actions
+    ):
+        return Status.PASS, "not an S3 endpoint policy (it names no S3 action)"
+    pset = _pset(policy, ctx, "s3:PutObject")
+    outside = f"arn:aws:s3:::{OUTSIDER}-bucket/object"
+    for action in ("s3:PutObject", "s3:GetObject"):
+        found = find(pset, action, forced_resources=[outside])
+        if found is not None:
+            return Status.FAIL, f"the endpoint policy allows {found}: a bucket outside the platform"
     approved = ctx.config.approved.buckets
     if approved:
         for statement in policy.statements:

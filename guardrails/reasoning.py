@@ -44,7 +44,12 @@ BASE_CONTEXT: dict[str, Any] = {
 ALIASES = {"sagemaker:volumekmskey": "sagemaker:volumekmskeyarn", "sagemaker:volumekmskeyarn": "sagemaker:volumekmskey"}
 MAX_COMBINATIONS = 4096
 # Requests AWS would reject are not counterexamples: a VpcConfig needs both lists, each non-empty.
-TOGETHER = (("sagemaker:vpcsubnets", "sagemaker:vpcsecuritygroupids"),)
+# A request carries aws:SourceVpc and aws:VpcSourceIp exactly when it comes through an endpoint (aws:SourceVpce).
+TOGETHER = (
+    ("sagemaker:vpcsubnets", "sagemaker:vpcsecuritygroupids"),
+    ("aws:sourcevpc", "aws:sourcevpce"),
+    ("aws:vpcsourceip", "aws:sourcevpce"),
+)
 NON_EMPTY = frozenset({"sagemaker:vpcsubnets", "sagemaker:vpcsecuritygroupids"})
 
 ALLOW_ALL = Policy((Statement(0, Effect.ALLOW, ("*",), resources=("*",)),), "2012-10-17", "allow-all")

@@ -1,0 +1,20 @@
+resource "aws_sagemaker_notebook_instance" "research" {
+  name                   = "app1-research"
+  role_arn               = "arn:aws:iam::111122223333:role/app1-sagemaker-execution"
+  instance_type          = "ml.t3.medium"
+  subnet_id              = "subnet-0a1b2c3d4e5f60001"
+  security_groups        = ["sg-0123456789abcdef0"]
+  direct_internet_access = "Disabled"
+}
+
+resource "aws_sagemaker_domain" "studio" {
+  domain_name             = "app1-studio"
+  auth_mode               = "IAM"
+  vpc_id                  = "vpc-0e8d3b2a1c9f47d60"
+  subnet_ids              = ["subnet-0a1b2c3d4e5f60001"]
+  app_network_access_type = "VpcOnly"
+
+  default_user_settings {
+    execution_role = "arn:aws:iam::111122223333:role/app1-sagemaker-execution"
+  }
+}
