@@ -19,6 +19,8 @@ app.add_typer(rules_app, name="rules")
 
 
 class Format(StrEnum):
+    """Formats of the listing commands (scan takes every report format)."""
+
     table = "table"
     json = "json"
 
@@ -58,22 +60,36 @@ def _fatal(message: str) -> typer.Exit:
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Files or directories to scan.")],
     config: Annotated[str | None, typer.Option(help="Organisation configuration (YAML or pyproject.toml).")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.table,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, sarif, junit, markdown, html; several: a,b")
+    ] = "table",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the (single) report to FILE.")] = None,
+    output_dir: Annotated[str | None, typer.Option(help="Write each format to DIR/guardrails.<ext>.")] = None,
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails the gate.")] = FailOn.low,
     fail_on_unknown: Annotated[bool, typer.Option(help="Unknown findings fail the gate too.")] = False,
     select: Annotated[list[str] | None, typer.Option(help="Rule ids, controls or families to run.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Rule ids, controls or families to skip.")] = None,
     input_type: Annotated[InputType | None, typer.Option(help="Override format detection.")] = None,
     policy_kind: Annotated[PolicyKind | None, typer.Option(help="Kind of standalone policy documents.")] = None,
-    show_passed: Annotated[bool, typer.Option(help="List passing checks in the table too.")] = False,
+    baseline: Annotated[str | None, typer.Option(help="Accept the findings recorded in this baseline.")] = None,
+    create_baseline: Annotated[str | None, typer.Option(help="Record today's open findings as a baseline.")] = None,
+    root: Annotated[str, typer.Option(help="Repository root that SARIF and report paths are relative to.")] = ".",
+    jobs: Annotated[int, typer.Option(help="Worker processes for large scans (0: one per core).")] = 0,
+    show_passed: Annotated[bool, typer.Option(help="List passing checks in the terminal table too.")] = False,
 ) -> None:
     """Scan IaC, SageMaker request payloads, pipeline definitions and policy documents."""
     from guardrails.config import ConfigError, load_config
     from guardrails.model import Severity
+    from guardrails.reporters import FORMATS
     from guardrails.rules import RuleError, load_rules
     from guardrails.scan import exit_code, run_scan
 
+    formats = _split([format])
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise _fatal(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
+    if len(formats) > 1 and not output_dir:
+        raise _fatal("several formats need --output-dir")
     try:
         cfg, _ = load_config(config)
         rules = load_rules()
@@ -87,8 +103,10 @@ def scan(
         ignore=_split(ignore),
         input_type=input_type.value if input_type else None,
         policy_kind=policy_kind.value if policy_kind else None,
+        jobs=jobs,
     )
-    _emit(report, format, output, show_passed)
+    _baselines(report, baseline, create_baseline)
+    _emit(report, rules, formats, output, output_dir, root, show_passed)
     raise typer.Exit(exit_code(report, Severity(fail_on.value), fail_on_unknown))
 
 
@@ -96,25 +114,54 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
-def _emit(report, format: Format, output: str | None, show_passed: bool) -> None:
+def _baselines(report, accept: str | None, create: str | None) -> None:
+    from guardrails import suppressions
+
+    if accept:
+        try:
+            suppressions.apply_baseline(report.findings, suppressions.read_baseline(accept), accept)
+        except ValueError as exc:
+            raise _fatal(str(exc)) from None
+    if create:
+        try:
+            count = suppressions.write_baseline(report.findings, create)
+        except OSError as exc:
+            raise _fatal(f"cannot write {create}: {exc.strerror}") from None
+        _note(f"baseline {create}: {count} findings recorded")
+
+
+def _emit(report, rules, formats: list[str], output: str | None, output_dir: str | None, root: str,
+          show_passed: bool) -> None:
+    import os
+
     from rich.console import Console
 
-    if format is Format.json:
-        from guardrails.reporters.json_report import render
+    from guardrails.reporters import FORMATS, render
 
-        text = render(report)
-        if output:
-            _write(output, text)
-        else:
-            sys.stdout.write(text)
-        return
-    from guardrails.reporters import table
+    if output_dir:
+        try:
+            os.makedirs(output_dir, exist_ok=True)
+        except OSError as exc:
+            raise _fatal(f"cannot create {output_dir}: {exc.strerror}") from None
+        for fmt in formats:
+            _write(os.path.join(output_dir, FORMATS[fmt][1]), render(fmt, report, rules, root=root))
+        counts = report.summary()["by_status"]
+        _note(f"{', '.join(formats)} written to {output_dir}: {counts['fail']} failed, {counts['unknown']} unknown, "
+              f"{counts['pass']} passed, {len(report.errors) + counts['error']} errors")
+    elif output:
+        _write(output, render(formats[0], report, rules, root=root))
+    elif formats == ["table"]:
+        from guardrails.reporters.table import print_report
 
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            table.render(report, Console(file=handle, width=160, no_color=True), show_passed)
+        print_report(report, Console(), show_passed)
     else:
-        table.render(report, Console(), show_passed)
+        sys.stdout.write(render(formats[0], report, rules, root=root))
+
+
+def _note(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(message)
 
 
 def _write(path: str, text: str) -> None:

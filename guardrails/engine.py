@@ -8,9 +8,11 @@ is visible and unknown is never counted as compliant.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 
+from guardrails import suppressions
 from guardrails.checks import CHECKS, Context, is_missing, same_value
 from guardrails.config import Config
 from guardrails.model import (
@@ -67,6 +69,7 @@ def zone_of(resource: Resource, config: Config) -> str | None:
 
 
 def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config: Config) -> Iterator[Finding]:
+    today = dt.date.today()
     for resource in resources:
         rules = by_kind.get(resource.kind)
         if not rules:
@@ -79,6 +82,8 @@ def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config:
                 continue
             finding = _judge_one(rule, resource, zone, ctx)
             if finding is not None:
+                if resource.skips:
+                    suppressions.apply(finding, resource.skips, today)
                 yield finding
 
 

@@ -32,7 +32,7 @@ class Report:
 
     def summary(self) -> dict[str, Any]:
         statuses = Counter(str(f.status) for f in self.findings)
-        failed = [f for f in self.findings if f.status is Status.FAIL]
+        failed = [f for f in self.findings if f.status is Status.FAIL and f.suppression is None]
         return {
             "files": self.files,
             "resources": self.resources,
@@ -41,6 +41,7 @@ class Report:
             "by_status": {s.value: statuses.get(s.value, 0) for s in Status},
             "failed_by_severity": {s.value: sum(1 for f in failed if f.severity is s) for s in Severity},
             "failed_by_control": dict(sorted(Counter(f.control for f in failed).items())),
+            "suppressed": sum(1 for f in self.findings if f.suppression is not None),
             "errors": len(self.errors),
             "skipped": len(self.skipped),
         }
@@ -153,7 +154,7 @@ def exit_code(report: Report, fail_on: Severity = Severity.LOW, fail_on_unknown:
     if report.errors or any(f.status is Status.ERROR for f in report.findings):
         return EXIT_INCOMPLETE
     for finding in report.findings:
-        if finding.severity.rank < fail_on.rank:
+        if finding.severity.rank < fail_on.rank or finding.suppression is not None:
             continue
         if finding.status is Status.FAIL or (fail_on_unknown and finding.status is Status.UNKNOWN):
             return EXIT_VIOLATIONS

@@ -7,11 +7,15 @@ does the work (an indented dump of 100,000 findings takes seconds).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from guardrails.scan import Report
+if TYPE_CHECKING:
+    from guardrails.rules import Rule
+    from guardrails.scan import Report
 
 
-def render(report: Report) -> str:
+def render(report: Report, rules: Sequence[Rule] = (), *, root: str = ".") -> str:
     data = report.to_dict()
     head = {k: v for k, v in data.items() if k not in ("findings", "errors", "skipped")}
     lines = [json.dumps(head, indent=2)[:-2] + ","]

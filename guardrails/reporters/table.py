@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -12,10 +15,20 @@ from guardrails.catalog import controls
 from guardrails.model import Finding, Severity, Status
 from guardrails.scan import Report
 
+if TYPE_CHECKING:
+    from guardrails.rules import Rule
+
 _STYLE = {Status.FAIL: "bold red", Status.UNKNOWN: "yellow", Status.ERROR: "magenta", Status.PASS: "green"}
 
 
-def render(report: Report, console: Console, show_passed: bool = False) -> None:
+def render(report: Report, rules: Sequence[Rule] = (), *, root: str = ".") -> str:
+    """The table as plain text (for `--output-dir`), passing checks included."""
+    buffer = io.StringIO()
+    print_report(report, Console(file=buffer, width=160, no_color=True, highlight=False), show_passed=True)
+    return buffer.getvalue()
+
+
+def print_report(report: Report, console: Console, show_passed: bool = False) -> None:
     titles = {c["id"]: c["title"] for c in controls()}
     order = [c["id"] for c in controls()]
     shown = [f for f in report.findings if show_passed or f.status is not Status.PASS]
@@ -39,13 +52,18 @@ def render(report: Report, console: Console, show_passed: bool = False) -> None:
 
 
 def _row(finding: Finding) -> list[Text | str]:
+    status = Text(finding.status.value, style=_STYLE[finding.status])
+    message = Text(finding.message, overflow="fold")
+    if finding.suppression is not None:
+        status = Text.assemble((finding.status.value, "dim"), ("\nsuppressed", "dim italic"))
+        message.append(f"\nsuppressed: {finding.suppression.reason}", style="dim italic")
     return [
-        Text(finding.status.value, style=_STYLE[finding.status]),
+        status,
         Text(finding.severity.value, style="bold" if finding.severity.rank >= Severity.HIGH.rank else ""),
         Text(finding.rule_id),
         Text.assemble(finding.resource_id, ("\n" + finding.resource_kind, "dim")),
         Text(f"{finding.path}:{finding.line}"),
-        Text(finding.message, overflow="fold"),
+        message,
     ]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from guardrails import suppressions
 from guardrails.inputs import InputFile
 from guardrails.loader import Document, LoadError, load_text
 from guardrails.model import Resource, SourceError
@@ -42,6 +43,9 @@ def parse_files(files: list[InputFile], input_type: str | None = None, policy_ki
             resources, errors = terraform_hcl.load_module(module_files)
             out.resources.extend(resources)
             out.errors.extend(errors)
+    for file in files:
+        if not file.path.endswith(".json"):
+            out.errors += suppressions.attach_comments(file.text, file.path, out.resources)
     return out
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from guardrails import suppressions
 from guardrails.loader import Document
 from guardrails.model import (
     ABSENT,
@@ -282,8 +283,11 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
                 bucket_policies[bucket.target] = (props.get("PolicyDocument", ABSENT), props_lines)
                 continue
         made = canonical.from_cloudformation(rtype, lid, props, path, rlines.get((), 0), props_lines)
+        skips, problems = suppressions.from_metadata(node.get("Metadata"), rlines.get(("Metadata",), 0))
+        errors += [SourceError(path, f"{lid}: {problem}", rlines.get(("Metadata",), 0)) for problem in problems]
         for resource in made:
             resource.source = NAME
+            resource.skips = list(skips)
         out.extend(made)
         if rtype == "AWS::SageMaker::Pipeline":
             pipeline, perrors = _pipeline(lid, props, path, rlines.get((), 0), props_lines)
