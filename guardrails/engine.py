@@ -18,7 +18,6 @@ from guardrails.config import Config
 from guardrails.model import (
     ABSENT,
     ZONES,
-    Choice,
     Finding,
     Path,
     Resource,
@@ -63,9 +62,8 @@ def zone_of(resource: Resource, config: Config) -> str | None:
         return config.zones.default
     if isinstance(value, str) and value in ZONES:
         return value
-    if isinstance(value, (Unknown, Choice)):
-        return None
-    return config.zones.default
+    # Unresolvable or not a zone ("Prod", "production"): GOV-1 fails it, and prod rules still apply.
+    return None
 
 
 def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config: Config) -> Iterator[Finding]:

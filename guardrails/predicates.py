@@ -86,13 +86,22 @@ def _judge_document(name: str, judge: Judge, value: Any, ctx: Context) -> Outcom
             key = (name, policy, ctx.resource.kind, str(bucket), id(ctx.config))
             outcome = _CACHE.get(key)
             if outcome is None:
-                outcome = _CACHE[key] = _shape_error(policy, ctx) or judge(policy, ctx)
+                outcome = _CACHE[key] = _shape_error(policy, ctx) or _judge_bounded(judge, policy, ctx)
         if label:
             outcome = (outcome[0], f"{outcome[1]} [when {label}]")
         if worst is None or _RANK[outcome[0]] > _RANK[worst[0]]:
             worst = outcome
     assert worst is not None
     return worst
+
+
+def _judge_bounded(judge: Judge, policy: Policy, ctx: Context) -> Outcome:
+    from guardrails.reasoning import SearchLimit
+
+    try:
+        return judge(policy, ctx)
+    except SearchLimit as exc:
+        return Status.UNKNOWN, f"{exc}; prove it with `guardrails policy verify`"
 
 
 def _shape_error(policy: Policy, ctx: Context) -> Outcome | None:
@@ -193,16 +202,35 @@ def _arn(rtype: str, name: str = "guardrails-probe") -> str:
 # ---- IAM-1: creation only with the security condition keys enforced ---------------------------------
 
 
-def _violations(requirement: str, ctx: Context) -> tuple[str, list[Any], str]:
+def _unapproved(policy: Policy, key: str, approved: list[str], same: Callable[[str, list[str]], bool]) -> list[str]:
+    """The policy's own values for `key` (patterns made concrete) that the approved list does not hold:
+    a policy that pins an unapproved value lets exactly that value through."""
+    from guardrails.reasoning import _instantiate, _names, mentioned_keys
+
+    if not approved:
+        return []
+    keys = mentioned_keys([policy])
+    values = {_instantiate(v) for name in _names(key) for c in keys.get(name, []) for v in c.values if "${" not in v}
+    return sorted(v for v in values if not same(v, approved))
+
+
+def _listed(value: str, approved: list[str]) -> bool:
+    return value in approved
+
+
+def _violations(requirement: str, policy: Policy, ctx: Context) -> tuple[str, list[Any], str]:
     """(condition key, values that break the control, control) for one requirement."""
+    from guardrails.checks import key_approved
     from guardrails.reasoning import ACCOUNT, OUTSIDER, REGION
 
     approved = ctx.config.approved
     if requirement == "volume":
+        key = "sagemaker:VolumeKmsKey"
         bad: list[Any] = [ABSENT, f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/sagemaker"]
         if approved.kms_keys:
             bad.append(f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{OUTSIDER}")
-        return "sagemaker:VolumeKmsKey", bad, "ENC-1"
+        bad += _unapproved(policy, key, approved.kms_keys, key_approved)
+        return key, bad, "ENC-1"
     if requirement == "icte":
         return "sagemaker:InterContainerTrafficEncryption", [ABSENT, False], "ENC-3"
     if requirement == "isolation":
@@ -210,7 +238,8 @@ def _violations(requirement: str, ctx: Context) -> tuple[str, list[Any], str]:
     if requirement in ("subnets", "groups"):
         key = "sagemaker:VpcSubnets" if requirement == "subnets" else "sagemaker:VpcSecurityGroupIds"
         listed = approved.subnets if requirement == "subnets" else approved.security_groups
-        return key, [ABSENT] + ([[f"{requirement}-{OUTSIDER}"]] if listed else []), "NET-1"
+        own = [[value] for value in _unapproved(policy, key, listed, _listed)]
+        return key, [ABSENT] + ([[f"{requirement}-{OUTSIDER}"]] if listed else []) + own, "NET-1"
     if requirement == "internet":
         return "sagemaker:DirectInternetAccess", [ABSENT, "Enabled"], "NET-3"
     return "sagemaker:RootAccess", [ABSENT, "Enabled"], "IAM-7"
@@ -226,12 +255,12 @@ def secure_compute_creation(policy: Policy, ctx: Context) -> Outcome:
             continue
         pset = _pset(policy, ctx, action)
         resources = [_arn(rtype)]
-        if find(pset, action, resources=resources) is None:
+        if find(pset, action, resources=resources, resource_type=rtype) is None:
             continue
         governed.append(action.split(":")[1])
         for requirement in requirements:
-            key, bad, control = _violations(requirement, ctx)
-            found = find(pset, action, forced={key: bad}, resources=resources)
+            key, bad, control = _violations(requirement, policy, ctx)
+            found = find(pset, action, forced={key: bad}, resources=resources, resource_type=rtype)
             if found is not None:
                 return Status.FAIL, f"allows {found} (breaks {control})"
     if not governed:
@@ -256,6 +285,7 @@ def notebook_creator_only(policy: Policy, ctx: Context) -> Outcome:
         action,
         forced={key: [ABSENT, "AROAGUARDRAILSOTHER:someone-else", *constants]},
         resources=[_arn("notebook-instance")],
+        resource_type="notebook-instance",
     )
     if found is not None:
         return Status.FAIL, f"allows {found}: a user who did not create the notebook opens it"
@@ -273,7 +303,7 @@ def create_scoped_to_prefix(policy: Policy, ctx: Context) -> Outcome:
     names = [f"zz{OUTSIDER}"]
     for action, (rtype, _) in CREATE_ACTIONS.items():
         pset = _pset(policy, ctx, action)
-        if find(pset, action, resources=[_arn(rtype)]) is None:
+        if find(pset, action, resources=[_arn(rtype)], resource_type=rtype) is None:
             continue
         targets = [_arn(rtype, n) for n in names]
         if prefixes:
@@ -299,10 +329,11 @@ def _harvested_prefixes(policy: Policy, approved: list[str]) -> list[str]:
 def requires_cost_center_tag(policy: Policy, ctx: Context) -> Outcome:
     from guardrails.reasoning import OUTSIDER, find
 
-    bad: list[Any] = [ABSENT] + ([OUTSIDER] if ctx.config.approved.cost_centers else [])
+    key, approved = "aws:RequestTag/CostCenter", ctx.config.approved.cost_centers
+    bad: list[Any] = [ABSENT] + ([OUTSIDER] if approved else []) + _unapproved(policy, key, approved, _listed)
     for action, (rtype, _) in CREATE_ACTIONS.items():
         found = find(
-            _pset(policy, ctx, action), action, forced={"aws:RequestTag/CostCenter": bad}, resources=[_arn(rtype)]
+            _pset(policy, ctx, action), action, forced={key: bad}, resources=[_arn(rtype)], resource_type=rtype
         )
         if found is not None:
             return Status.FAIL, f"allows {found}: no approved CostCenter tag is required"
@@ -352,7 +383,7 @@ def no_wildcard_admin(policy: Policy, ctx: Context) -> Outcome:
 # ---- IAM-6: conditions that a request can escape by omitting a key ------------------------------------
 
 
-@predicate("no_omission_bypass")
+@predicate("no_omission_bypass", missing=(Status.PASS, "no policy document"))
 def no_omission_bypass(policy: Policy, ctx: Context) -> Outcome:
     from guardrails.iam.operators import parse_operator
     from guardrails.iam.policy import Effect
@@ -405,7 +436,8 @@ def presigned_url_from_approved_network(policy: Policy, ctx: Context) -> Outcome
     checked = []
     for action, rtype in PRESIGNED_ACTIONS.items():
         pset = _pset(policy, ctx, action)
-        if not _governs(policy, ctx, action) or find(pset, action, resources=[_arn(rtype)]) is None:
+        allowed = _governs(policy, ctx, action) and find(pset, action, resources=[_arn(rtype)], resource_type=rtype)
+        if not allowed:
             continue
         checked.append(action.split(":")[1])
         # aws:SourceIp is a public address: no value of it makes a request come from an approved network.
@@ -413,7 +445,7 @@ def presigned_url_from_approved_network(policy: Policy, ctx: Context) -> Outcome
         forced = {"aws:VpcSourceIp": bad_ip, "aws:SourceIp": public}
         if LAYER.get(ctx.resource.kind) != "endpoint":
             forced["aws:SourceVpce"] = bad_vpce
-        found = find(pset, action, forced=forced, resources=[_arn(rtype)])
+        found = find(pset, action, forced=forced, resources=[_arn(rtype)], resource_type=rtype)
         if found is not None:
             return Status.FAIL, f"allows {found}: a presigned URL from an unapproved network"
     if not checked:
@@ -552,6 +584,7 @@ def segregated_duties(policy: Policy, ctx: Context) -> Outcome:
         _pset(policy, ctx, "sagemaker:CreateTrainingJob"),
         "sagemaker:CreateTrainingJob",
         resources=[_arn("training-job")],
+        resource_type="training-job",
     )
     if trains is None:
         return Status.PASS, "does not allow creating training jobs"
@@ -560,7 +593,10 @@ def segregated_duties(policy: Policy, ctx: Context) -> Outcome:
         "sagemaker:UpdateEndpoint": f"sagemaker:ResourceTag/{tag}",
     }
     for action, key in deploys.items():
-        found = find(_pset(policy, ctx, action), action, forced={key: ["prod"]}, resources=[_arn("endpoint")])
+        found = find(
+            _pset(policy, ctx, action), action, forced={key: ["prod"]}, resources=[_arn("endpoint")],
+            resource_type="endpoint",
+        )
         if found is not None:
             return (
                 Status.FAIL,

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from guardrails.iam import Decision, Request, evaluate
-from guardrails.iam.catalog import is_multivalued, key_type
+from guardrails.iam.catalog import action_supports, is_multivalued, key_type
 from guardrails.iam.conditions import compile_condition
 from guardrails.iam.evaluate import normalise_context
 from guardrails.iam.operators import Family, parse_operator
@@ -120,6 +121,8 @@ def candidates(key: str, conditions: list[Condition], extra: Iterable[Any] = ())
     ops = [parse_operator(c.operator) for c in conditions]
     constants = list(dict.fromkeys(v for c in conditions for v in c.values if "${" not in v))
     families = {op.family for op in ops} - {Family.NULL}
+    rendered = (_render(raw) for condition in conditions for raw in condition.values if "${" in raw)
+    constants += [value for value in rendered if value is not None]
     out: list[Any] = [ABSENT]
     if Family.BOOL in families or key_type(key) == "Bool":
         out += [True, False]
@@ -150,29 +153,74 @@ def candidates(key: str, conditions: list[Condition], extra: Iterable[Any] = ())
     return out
 
 
+def _render(value: str) -> str | None:
+    """A policy value with its variables filled from the probe's identity (`${aws:username}` ...)."""
+    missing = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match[1].strip()
+        if name in ("*", "?", "$"):
+            return name
+        key, _, default = name.partition(",")
+        found = BASE_CONTEXT.get(key.strip().lower())
+        if found is None:
+            default = default.strip().strip("'")
+            missing = missing or not default
+            return default
+        return str(found)
+
+    rendered = re.sub(r"\$\{([^}]*)\}", fill, value)
+    return None if missing else rendered
+
+
 def _instantiate(pattern: str) -> str:
     """A concrete value a wildcard pattern matches."""
     return pattern.replace("*", "probe").replace("?", "p")
 
 
-def resources_for(statement: Statement, fallback: list[str]) -> list[str]:
+def resources_for(statement: Statement, fallback: list[str], resource_type: str | None = None) -> list[str]:
+    """Resources to try for a statement: its own patterns made concrete (as ARNs of `resource_type`,
+    keeping the pattern's literal region, account and name prefix), else `fallback`."""
     if statement.resources is None or statement.not_resource or set(statement.resources) == {"*"}:
         return fallback
-    return list(dict.fromkeys(_instantiate(r) for r in statement.resources if "${" not in r)) or fallback
+    out = []
+    for pattern in statement.resources:
+        if "${" in pattern:
+            continue
+        parts = pattern.split(":", 5)
+        if resource_type is None or len(parts) < 6:
+            out.append(_instantiate(pattern))
+            continue
+        region = _instantiate(parts[3]) if parts[3] not in ("", "*") else REGION
+        account = _instantiate(parts[4]) if parts[4] not in ("", "*") else ACCOUNT
+        name = _instantiate(parts[5].split("/", 1)[1]) if "/" in parts[5] else "guardrails-probe"
+        out.append(f"arn:{parts[1]}:{parts[2]}:{region}:{account}:{resource_type}/{name}")
+    return list(dict.fromkeys(out)) or fallback
+
+
+def _names(key: str) -> tuple[str, ...]:
+    """Every name AWS sets one fact under: deprecated and current key names, a resource tag seen
+    as `aws:ResourceTag/K` and as `sagemaker:ResourceTag/K`."""
+    key = key.lower()
+    if key in ALIASES:
+        return tuple(sorted((key, ALIASES[key])))
+    for prefix in ("aws:resourcetag/", "sagemaker:resourcetag/"):
+        if key.startswith(prefix):
+            tag = key[len(prefix) :]
+            return (f"aws:resourcetag/{tag}", f"sagemaker:resourcetag/{tag}")
+    return (key,)
 
 
 def _canonical(key: str) -> str:
-    """One name for a key AWS sets under two (the search sets both, see ALIASES)."""
-    key = key.lower()
-    return min(key, ALIASES[key]) if key in ALIASES else key
+    """One name for a key AWS sets under several (the search sets them all, see `_names`)."""
+    return _names(key)[0]
 
 
 def _context(values: Mapping[str, Any]) -> dict[str, Any]:
     context = dict(BASE_CONTEXT)
     for key, value in values.items():
-        for name in (key, ALIASES.get(key)):
-            if name is None:
-                continue
+        for name in _names(key):
             if value is ABSENT:
                 context.pop(name, None)
             else:
@@ -221,6 +269,7 @@ def find(
     extra: Mapping[str, list[Any]] | None = None,
     resources: list[str] | None = None,
     forced_resources: list[str] | None = None,
+    resource_type: str | None = None,
     want: Decision = Decision.ALLOWED,
     principal: str = PRINCIPAL,
 ) -> Counterexample | None:
@@ -228,7 +277,10 @@ def find(
     explicitly denied), with each forced key taking one of its forced values.
 
     `resources` stand in where a driving statement names none; `forced_resources`
-    replace the statement's own. Answers are memoised: several controls ask the same question."""
+    replace the statement's own; `resource_type` shapes the ARNs tried from a
+    statement's patterns. Keys the catalog says `action` never carries stay
+    absent. Raises `SearchLimit` rather than answer "none" after a cut-off
+    search. Answers are memoised: several controls ask the same question."""
     layers = (pset.identity, pset.resource, pset.scps, pset.boundaries, pset.endpoint, pset.drivers)
     token = (
         tuple(tuple(map(id, layer)) for layer in layers),
@@ -237,13 +289,14 @@ def find(
         repr(sorted((extra or {}).items())),
         tuple(resources or ()),
         tuple(forced_resources or ()),
+        resource_type,
         want,
         principal,
     )
     memo = _FOUND.get(token)
     if memo is not None and all(a is b for x, y in zip(memo[0], layers) for a, b in zip(x, y)):  # noqa: B905
         return memo[1]
-    found = _find(pset, action, forced, extra, resources, forced_resources, want, principal)
+    found = _find(pset, action, forced, extra, resources, forced_resources, resource_type, want, principal)
     if len(_FOUND) > 65536:
         _FOUND.clear()
     _FOUND[token] = (layers, found)
@@ -260,6 +313,7 @@ def _find(
     extra: Mapping[str, list[Any]] | None,
     resources: list[str] | None,
     forced_resources: list[str] | None,
+    resource_type: str | None,
     want: Decision,
     principal: str,
 ) -> Counterexample | None:
@@ -280,20 +334,39 @@ def _find(
         names.setdefault(_canonical(key), conditions[0].key)
     for key in forced:
         keys.setdefault(key, [])
+    never = {key for key in keys if all(action_supports(action, name) is False for name in _names(key))}
     fallback = resources or ["*"]
+    limited = False
     for driver, substitutes in drivers:
         options: dict[str, list[Any]] = {}
         for key, conditions in keys.items():
             base = forced.get(key) or _candidates(key, tuple(conditions), tuple(extra.get(key, ())))
+            if key in never:  # AWS never sets it on this action's requests
+                base = [ABSENT] if ABSENT in base else []
             options[key] = _sat(driver, substitutes, key, base) if driver.conditions else base
             if not options[key]:
                 break
         else:
-            targets = forced_resources or resources_for(driver, fallback)
-            found = _search(pset, action, options, targets, want, principal, names, set(forced))
+            targets = forced_resources or resources_for(driver, fallback, resource_type)
+            try:
+                found = _search(pset, action, options, targets, want, principal, names, set(forced))
+            except SearchLimit:
+                limited = True
+                continue
             if found is not None:
                 return found
+    if limited:
+        raise SearchLimit(action)
     return None
+
+
+class SearchLimit(RuntimeError):
+    """The bounded search stopped before it could rule a counterexample out."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(
+            f"the counterexample search for {action} stopped after {MAX_COMBINATIONS} requests without a verdict"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +412,7 @@ def _search(
     keys = list(options)
     for count, combo in enumerate(itertools.product(resources, *(options[k] for k in keys))):
         if count >= MAX_COMBINATIONS:
-            return None
+            raise SearchLimit(action)
         chosen = dict(zip(keys, combo[1:], strict=True))
         if not _valid(chosen):
             continue

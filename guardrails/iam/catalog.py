@@ -281,3 +281,16 @@ def validate(policy: Policy) -> list[Issue]:
             issues += _condition_issues(statement, condition)
         issues += _applicability_issues(statement)
     return issues
+
+
+def action_supports(action: str, key: str) -> bool | None:
+    """Whether requests for `action` (``service:Name``) can carry the service condition key `key`.
+
+    None when the catalog does not know the action; global ``aws:`` keys are not
+    judged here (AWS sets many of them on every request)."""
+    if key.lower().startswith("aws:"):
+        return None
+    pairs = [pair for pair in _resolve(action) if not has_wildcard(action)]
+    if not pairs:
+        return None
+    return any(_supports(service, name, key) for service, name in pairs)
