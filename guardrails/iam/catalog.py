@@ -283,6 +283,7 @@ def validate(policy: Policy) -> list[Issue]:
     return issues
 
 
+@lru_cache(maxsize=4096)
 def action_supports(action: str, key: str) -> bool | None:
     """Whether requests for `action` (``service:Name``) can carry the service condition key `key`.
 
