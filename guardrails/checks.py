@@ -59,11 +59,14 @@ def check_present(value: Any, clause: Clause, ctx: Context, where: str) -> Outco
 
 
 def check_equals(value: Any, clause: Clause, ctx: Context, where: str) -> Outcome:
-    return check_one_of(value, clause.model_copy(update={"values": [clause.value]}), ctx, where)
+    return _one_of(value, [clause.value], where)
 
 
 def check_one_of(value: Any, clause: Clause, ctx: Context, where: str) -> Outcome:
-    allowed = clause.values or []
+    return _one_of(value, clause.values or [], where)
+
+
+def _one_of(value: Any, allowed: list[Any], where: str) -> Outcome:
     expected = " or ".join(_show(v) for v in allowed)
     if is_missing(value):
         return Status.FAIL, f"{where} is missing (must be {expected})"
@@ -152,8 +155,7 @@ def check_approved(value: Any, clause: Clause, ctx: Context, where: str) -> Outc
 
 
 def check_zone_tag(value: Any, clause: Clause, ctx: Context, where: str) -> Outcome:
-    key = ctx.config.zones.tag_key
-    return check_one_of(value, clause.model_copy(update={"values": list(ZONES)}), ctx, f"tag {key}")
+    return _one_of(value, list(ZONES), f"tag {ctx.config.zones.tag_key}")
 
 
 def check_any_present(value: Any, clause: Clause, ctx: Context, where: str) -> Outcome:

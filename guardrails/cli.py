@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from guardrails.cli_docs import docs
+
 app = typer.Typer(
     help="Policy-as-code compliance scanner and guardrail enforcer for ML platforms on AWS.",
     no_args_is_help=True,
@@ -16,6 +18,7 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="List and explain the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+app.command()(docs)
 
 
 class Format(StrEnum):
