@@ -147,12 +147,12 @@ def _emit(report, rules, formats: list[str], output: str | None, output_dir: str
         except OSError as exc:
             raise _fatal(f"cannot create {output_dir}: {exc.strerror}") from None
         for fmt in formats:
-            _write(os.path.join(output_dir, FORMATS[fmt][1]), render(fmt, report, rules, root=root))
+            _save(os.path.join(output_dir, FORMATS[fmt][1]), fmt, report, rules, root)
         counts = report.summary()["by_status"]
         _note(f"{', '.join(formats)} written to {output_dir}: {counts['fail']} failed, {counts['unknown']} unknown, "
               f"{counts['pass']} passed, {len(report.errors) + counts['error']} errors")
     elif output:
-        _write(output, render(formats[0], report, rules, root=root))
+        _save(output, formats[0], report, rules, root)
     elif formats == ["table"]:
         from guardrails.reporters.table import print_report
 
@@ -167,10 +167,18 @@ def _note(message: str) -> None:
     Console(stderr=True, highlight=False).print(message)
 
 
-def _write(path: str, text: str) -> None:
+def _save(path: str, fmt: str, report, rules, root: str) -> None:
+    """Write one report file; JSON is streamed (a large scan's report never sits whole in memory)."""
+    from guardrails.reporters import render
+
     try:
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            if fmt == "json":
+                from guardrails.reporters.json_report import write
+
+                write(report, handle)
+            else:
+                handle.write(render(fmt, report, rules, root=root))
     except OSError as exc:
         raise _fatal(f"cannot write {path}: {exc.strerror}") from None
 

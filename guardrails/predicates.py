@@ -86,6 +86,8 @@ def _judge_document(name: str, judge: Judge, value: Any, ctx: Context) -> Outcom
             key = (name, policy, ctx.resource.kind, str(bucket), id(ctx.config))
             outcome = _CACHE.get(key)
             if outcome is None:
+                if len(_CACHE) > 16384:  # bounded: a large scan must not keep every policy alive
+                    _CACHE.clear()
                 outcome = _CACHE[key] = _shape_error(policy, ctx) or _judge_bounded(judge, policy, ctx)
         if label:
             outcome = (outcome[0], f"{outcome[1]} [when {label}]")
@@ -132,7 +134,7 @@ def _parsed(value: Any) -> list[tuple[str, Policy | Outcome]]:
                 out.append((label, parse_policy(_plain(document))))
             except PolicyError as exc:
                 out.append((label, (Status.ERROR, f"not a valid policy: {exc}")))
-    if len(_PARSED) > 4096:
+    if len(_PARSED) > 1024:
         _PARSED.clear()
     _PARSED[id(value)] = (value, out)
     return out

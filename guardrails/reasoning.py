@@ -235,7 +235,7 @@ def _sat(statement: Statement, substitutes: bool, key: str, values: list[Any]) -
     the memo holds the statement, so its id cannot be reused while cached."""
     entry = _SAT.get(id(statement))
     if entry is None or entry[0] is not statement:
-        if len(_SAT) > 16384:
+        if len(_SAT) > 4096:
             _SAT.clear()
         entry = _SAT[id(statement)] = (statement, {})
     memo = entry[1]
@@ -297,7 +297,7 @@ def find(
     if memo is not None and all(a is b for x, y in zip(memo[0], layers) for a, b in zip(x, y)):  # noqa: B905
         return memo[1]
     found = _find(pset, action, forced, extra, resources, forced_resources, resource_type, want, principal)
-    if len(_FOUND) > 65536:
+    if len(_FOUND) > 8192:
         _FOUND.clear()
     _FOUND[token] = (layers, found)
     return found
