@@ -10,41 +10,47 @@ from __future__ import annotations
 
 import os
 import tomllib
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from guardrails.loader import LoadError, load_text
 
 Zone = Literal["research", "dev", "uat", "prod"]
+# Validation (pydantic) runs only when a configuration file is read: a scan without one never imports it.
+_STRICT = {"extra": "forbid"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class Approved:
+    __pydantic_config__ = _STRICT
+
+    vpcs: list[str] = field(default_factory=list)
+    subnets: list[str] = field(default_factory=list)
+    security_groups: list[str] = field(default_factory=list)
+    kms_keys: list[str] = field(default_factory=list)
+    vpc_endpoints: list[str] = field(default_factory=list)
+    source_cidrs: list[str] = field(default_factory=list)
+    buckets: list[str] = field(default_factory=list)
+    cost_centers: list[str] = field(default_factory=list)
+    app_prefixes: list[str] = field(default_factory=list)
 
 
-class Approved(_Strict):
-    vpcs: list[str] = Field(default_factory=list)
-    subnets: list[str] = Field(default_factory=list)
-    security_groups: list[str] = Field(default_factory=list)
-    kms_keys: list[str] = Field(default_factory=list)
-    vpc_endpoints: list[str] = Field(default_factory=list)
-    source_cidrs: list[str] = Field(default_factory=list)
-    buckets: list[str] = Field(default_factory=list)
-    cost_centers: list[str] = Field(default_factory=list)
-    app_prefixes: list[str] = Field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class Zones:
+    __pydantic_config__ = _STRICT
 
-
-class Zones(_Strict):
     tag_key: str = "zone"
     default: Zone = "dev"
 
 
-class Config(_Strict):
-    approved: Approved = Field(default_factory=Approved)
-    zones: Zones = Field(default_factory=Zones)
-    select: list[str] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list)
+@dataclass(frozen=True, slots=True)
+class Config:
+    __pydantic_config__ = _STRICT
+
+    approved: Approved = field(default_factory=Approved)
+    zones: Zones = field(default_factory=Zones)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
 
 
 class ConfigError(ValueError):
@@ -90,13 +96,17 @@ def _from_pyproject(path: str) -> tuple[Config, str | None]:
     return _validate(table, path), path
 
 
-def _validate(data: object, path: str) -> Config:
+def _validate(data: Any, path: str) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
+    from pydantic import TypeAdapter, ValidationError
+
     try:
-        return Config.model_validate(data)
+        return TypeAdapter(Config).validate_python(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors(include_url=False)
+            f"{'.'.join(str(p) for p in err['loc'])}: "
+            + ("unknown key" if err["type"] == "unexpected_keyword_argument" else err["msg"])
+            for err in exc.errors(include_url=False)
         )
         raise ConfigError(f"{path}: {problems}") from None
