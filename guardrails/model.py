@@ -9,7 +9,6 @@ guessed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -158,6 +157,8 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable identity of (rule, resource, file) for baselines and SARIF; lines may move."""
+        import hashlib
+
         text = f"{self.rule_id}\x1f{self.resource_kind}\x1f{self.resource_id}\x1f{self.path}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -156,6 +154,9 @@ def _run_chunk(units: list[list[str]]) -> Report:
 
 def _map(job: _Job, units: list[list[str]], workers: int) -> Iterator[Report]:
     """Run the job over the units, in this process or in forked workers that inherit it."""
+    import multiprocessing  # only large scans pay for the process pool's imports
+    from concurrent.futures import ProcessPoolExecutor
+
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield job(units)
         return

@@ -81,17 +81,15 @@ Loader = Callable[[Document, str, str, "str | None"], tuple[list[Resource], list
 
 
 def _loader_for(data: Any, input_type: str | None) -> Loader | None:
-    from guardrails.sources import (
-        api_payload,
-        cloudformation,
-        pipeline,
-        policy_document,
-        terraform_plan,
-    )
+    from guardrails.sources import api_payload, cloudformation, pipeline, policy_document
+
+    def plan(data: Any) -> bool:
+        # The plan module (and its Terraform mapping tables) loads only for what looks like a plan.
+        return isinstance(data, dict) and "format_version" in data and _plan_module().detect(data)
 
     table: list[tuple[str, Callable[[Any], bool], Loader]] = [
         ("cloudformation", cloudformation.detect, lambda d, p, s, k: cloudformation.load(d, p)),
-        ("terraform-plan", terraform_plan.detect, lambda d, p, s, k: terraform_plan.load(d, p)),
+        ("terraform-plan", plan, lambda d, p, s, k: _plan_module().load(d, p)),
         ("pipeline", pipeline.detect, lambda d, p, s, k: pipeline.load(d, p, s)),
         ("policy", policy_document.detect, lambda d, p, s, k: policy_document.load(d, p, s, k)),
         ("api", api_payload.detect, lambda d, p, s, k: api_payload.load(d, p, s)),
@@ -100,3 +98,9 @@ def _loader_for(data: Any, input_type: str | None) -> Loader | None:
         if input_type == name or (input_type is None and detect(data)):
             return loader
     return None
+
+
+def _plan_module():  # noqa: ANN202 - a module, imported on demand
+    from guardrails.sources import terraform_plan
+
+    return terraform_plan
