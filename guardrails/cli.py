@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from guardrails.cli_docs import docs
+from guardrails.cli_policy import policy_app
 
 app = typer.Typer(
     help="Policy-as-code compliance scanner and guardrail enforcer for ML platforms on AWS.",
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="List and explain the rules.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+app.add_typer(policy_app, name="policy")
 app.command()(docs)
 
 

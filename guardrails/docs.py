@@ -76,7 +76,7 @@ def index_markdown(rules: Sequence[Rule]) -> str:
     ]
     parts += [
         "## All rules",
-        "| Rule | Name | Control | Severity | Zones | Title |\n| --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows),
+        "| Rule | Name | Control | Severity | Zones | Title |\n" + "| --- " * 6 + "|\n" + "\n".join(rows),
     ]
     return "\n\n".join(parts) + "\n"
 

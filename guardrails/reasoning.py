@@ -15,6 +15,8 @@ import ipaddress
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -281,8 +283,10 @@ def find(
     statement's patterns. Keys the catalog says `action` never carries stay
     absent. Raises `SearchLimit` rather than answer "none" after a cut-off
     search. Answers are memoised: several controls ask the same question."""
+    chosen = ENGINE.get()
     layers = (pset.identity, pset.resource, pset.scps, pset.boundaries, pset.endpoint, pset.drivers)
     token = (
+        chosen,
         tuple(tuple(map(id, layer)) for layer in layers),
         action,
         repr(sorted((forced or {}).items())),
@@ -294,9 +298,24 @@ def find(
         principal,
     )
     memo = _FOUND.get(token)
-    if memo is not None and all(a is b for x, y in zip(memo[0], layers) for a, b in zip(x, y)):  # noqa: B905
+    if memo is not None and all(a is b for x, y in zip(memo[0], layers) for a, b in zip(x, y)):
         return memo[1]
-    found = _find(pset, action, forced, extra, resources, forced_resources, resource_type, want, principal)
+    if chosen == "search":
+        found = _find(pset, action, forced, extra, resources, forced_resources, resource_type, want, principal)
+    else:
+        from guardrails.iam.symbolic import solve
+
+        found = solve(
+            pset,
+            action,
+            forced=forced,
+            extra=extra,
+            resources=resources,
+            forced_resources=forced_resources,
+            resource_type=resource_type,
+            want=want,
+            principal=principal,
+        )
     if len(_FOUND) > 8192:
         _FOUND.clear()
     _FOUND[token] = (layers, found)
@@ -304,6 +323,22 @@ def find(
 
 
 _FOUND: dict[tuple[Any, ...], tuple[tuple[Any, ...], Counterexample | None]] = {}
+
+ENGINES = ("search", "z3")
+ENGINE: ContextVar[str] = ContextVar("guardrails_reasoning_engine", default="search")
+"""The engine `find` asks: "search" (this module, bounded) or "z3" (`guardrails.iam.symbolic.solve`, complete)."""
+
+
+@contextmanager
+def engine(name: str) -> Iterator[None]:
+    """Answer `find` with engine `name` inside the block (`with engine("z3"): ...`)."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; one of {', '.join(ENGINES)}")
+    token = ENGINE.set(name)
+    try:
+        yield
+    finally:
+        ENGINE.reset(token)
 
 
 def _find(

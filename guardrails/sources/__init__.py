@@ -100,7 +100,7 @@ def _loader_for(data: Any, input_type: str | None) -> Loader | None:
     return None
 
 
-def _plan_module():  # noqa: ANN202 - a module, imported on demand
+def _plan_module():
     from guardrails.sources import terraform_plan
 
     return terraform_plan
