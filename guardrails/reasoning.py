@@ -298,7 +298,7 @@ def find(
         principal,
     )
     memo = _FOUND.get(token)
-    if memo is not None and all(a is b for x, y in zip(memo[0], layers) for a, b in zip(x, y)):
+    if memo is not None and _same(memo[0], layers):
         return memo[1]
     if chosen == "search":
         found = _find(pset, action, forced, extra, resources, forced_resources, resource_type, want, principal)
@@ -323,6 +323,11 @@ def find(
 
 
 _FOUND: dict[tuple[Any, ...], tuple[tuple[Any, ...], Counterexample | None]] = {}
+
+
+def _same(left: tuple[tuple[Any, ...], ...], right: tuple[tuple[Any, ...], ...]) -> bool:
+    """The same policy objects, layer by layer (ids in the memo key may have been reused)."""
+    return all(len(x) == len(y) and all(a is b for a, b in zip(x, y, strict=True)) for x, y in zip(left, right, strict=True))
 
 ENGINES = ("search", "z3")
 ENGINE: ContextVar[str] = ContextVar("guardrails_reasoning_engine", default="search")
