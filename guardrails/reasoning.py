@@ -327,7 +327,9 @@ _FOUND: dict[tuple[Any, ...], tuple[tuple[Any, ...], Counterexample | None]] = {
 
 def _same(left: tuple[tuple[Any, ...], ...], right: tuple[tuple[Any, ...], ...]) -> bool:
     """The same policy objects, layer by layer (ids in the memo key may have been reused)."""
-    return all(len(x) == len(y) and all(a is b for a, b in zip(x, y, strict=True)) for x, y in zip(left, right, strict=True))
+    return all(
+        len(x) == len(y) and all(a is b for a, b in zip(x, y, strict=True)) for x, y in zip(left, right, strict=True)
+    )
 
 ENGINES = ("search", "z3")
 ENGINE: ContextVar[str] = ContextVar("guardrails_reasoning_engine", default="search")
