@@ -201,6 +201,7 @@ def resources_for(statement: Statement, fallback: list[str], resource_type: str 
     return list(dict.fromkeys(out)) or fallback
 
 
+@lru_cache(maxsize=8192)
 def _names(key: str) -> tuple[str, ...]:
     """Every name AWS sets one fact under: deprecated and current key names, a resource tag seen
     as `aws:ResourceTag/K` and as `sagemaker:ResourceTag/K`."""
