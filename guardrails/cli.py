@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from guardrails.cli_docs import docs
+from guardrails.cli_live import permissions, report_app
 from guardrails.cli_policy import policy_app
+from guardrails.cli_prevent import fix
 
 app = typer.Typer(
     help="Policy-as-code compliance scanner and guardrail enforcer for ML platforms on AWS.",
@@ -21,6 +23,9 @@ rules_app = typer.Typer(help="List and explain the rules.", no_args_is_help=True
 app.add_typer(rules_app, name="rules")
 app.add_typer(policy_app, name="policy")
 app.command()(docs)
+app.command()(permissions)
+app.add_typer(report_app, name="report")
+app.command()(fix)
 
 
 class Format(StrEnum):
@@ -63,7 +68,7 @@ def _fatal(message: str) -> typer.Exit:
 
 @app.command()
 def scan(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories to scan.")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or directories to scan (none with --live).")] = None,
     config: Annotated[str | None, typer.Option(help="Organisation configuration (YAML or pyproject.toml).")] = None,
     format: Annotated[
         str, typer.Option("--format", "-f", help="table, json, sarif, junit, markdown, html; several: a,b")
@@ -81,8 +86,16 @@ def scan(
     root: Annotated[str, typer.Option(help="Repository root that SARIF and report paths are relative to.")] = ".",
     jobs: Annotated[int, typer.Option(help="Worker processes for large scans (0: one per core).")] = 0,
     show_passed: Annotated[bool, typer.Option(help="List passing checks in the terminal table too.")] = False,
+    live: Annotated[bool, typer.Option("--live", help="Scan AWS accounts through their APIs, not files.")] = False,
+    profile: Annotated[str | None, typer.Option(help="--live: the AWS profile.")] = None,
+    regions: Annotated[str | None, typer.Option(help="--live: regions r1,r2 or all (default: the profile's).")] = None,
+    since: Annotated[int | None, typer.Option(help="--live: jobs created in the last DAYS days (30; 0: all).")] = None,
+    role_name: Annotated[str | None, typer.Option(help="--live: role to assume in each of --accounts.")] = None,
+    accounts: Annotated[str | None, typer.Option(help="--live: account ids id,id or all (the organisation's).")] = None,
+    shard: Annotated[str | None, typer.Option(help="--live: scan the i-th of n shares of the accounts (i/n).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="--live: no progress display.")] = False,
 ) -> None:
-    """Scan IaC, SageMaker request payloads, pipeline definitions and policy documents."""
+    """Scan IaC, SageMaker request payloads, pipeline definitions and policy documents, or (--live) AWS accounts."""
     from guardrails.config import ConfigError, load_config
     from guardrails.model import Severity
     from guardrails.reporters import FORMATS
@@ -100,16 +113,37 @@ def scan(
         rules = load_rules()
     except (ConfigError, RuleError) as exc:
         raise _fatal(str(exc)) from None
-    report = run_scan(
-        paths,
-        cfg,
-        rules,
-        select=_split(select),
-        ignore=_split(ignore),
-        input_type=input_type.value if input_type else None,
-        policy_kind=policy_kind.value if policy_kind else None,
-        jobs=jobs,
-    )
+    if live or any(option is not None for option in (profile, regions, since, role_name, accounts, shard)):
+        from guardrails.cli_live import live_report
+
+        report = live_report(
+            paths,
+            cfg,
+            rules,
+            live=live,
+            profile=profile,
+            regions=regions,
+            since=since,
+            role_name=role_name,
+            accounts=accounts,
+            shard=shard,
+            quiet=quiet,
+            select=_split(select),
+            ignore=_split(ignore),
+        )
+    elif not paths:
+        raise _fatal("missing PATHS to scan (or --live to scan AWS accounts)")
+    else:
+        report = run_scan(
+            paths,
+            cfg,
+            rules,
+            select=_split(select),
+            ignore=_split(ignore),
+            input_type=input_type.value if input_type else None,
+            policy_kind=policy_kind.value if policy_kind else None,
+            jobs=jobs,
+        )
     _baselines(report, baseline, create_baseline)
     _emit(report, rules, formats, output, output_dir, root, show_passed)
     raise typer.Exit(exit_code(report, Severity(fail_on.value), fail_on_unknown))

@@ -156,10 +156,13 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity of (rule, resource, file) for baselines and SARIF; lines may move."""
+        """Stable identity of (rule, resource, file) for baselines and SARIF; lines may move, and the
+        file counts by its path from the working directory however it was typed (`.`, absolute ...)."""
         import hashlib
+        import os
 
-        text = f"{self.rule_id}\x1f{self.resource_kind}\x1f{self.resource_id}\x1f{self.path}"
+        where = os.path.relpath(os.path.abspath(self.path)).replace(os.sep, "/") if self.path else ""
+        text = f"{self.rule_id}\x1f{self.resource_kind}\x1f{self.resource_id}\x1f{where}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:

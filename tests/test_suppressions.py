@@ -121,3 +121,13 @@ def test_bad_baseline_is_a_clear_error(tmp_path) -> None:
     bogus = _write(tmp_path, "baseline.json", "[]")
     result = runner.invoke(app, ["scan", path, "--baseline", bogus])
     assert result.exit_code == 2 and "not a guardrails baseline" in " ".join(result.output.split())
+
+
+def test_fingerprint_does_not_depend_on_how_the_path_was_typed(tmp_path, monkeypatch) -> None:
+    _write(tmp_path, "t.yaml", NOTEBOOK.format(metadata=""))
+    monkeypatch.chdir(tmp_path)
+    _, relative = _scan("t.yaml")
+    _, absolute = _scan(str(tmp_path / "t.yaml"))
+    _, dotted = _scan("./t.yaml")
+    prints = {r["findings"][0]["fingerprint"] for r in (relative, absolute, dotted)}
+    assert len(prints) == 1
