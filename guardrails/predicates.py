@@ -25,6 +25,7 @@ Judge = Callable[["Policy", "Context"], Outcome]
 PREDICATES: dict[str, Callable[[Any, Context], Outcome]] = {}
 _CACHE: dict[tuple[Any, ...], Outcome] = {}
 _PARSED: dict[int, tuple[Any, list[tuple[str, Any]]]] = {}
+_CACHE_CONFIG: list[Any] = [None]
 _PARTIAL = re.compile(r"\$\{AWS::(\w+)\}")
 _PSEUDO = {"Region": "us-east-1", "AccountId": "111122223333", "Partition": "aws"}
 
@@ -77,13 +78,16 @@ def predicate(name: str, missing: Outcome = _NO_POLICY) -> Callable[[Judge], Jud
 
 
 def _judge_document(name: str, judge: Judge, value: Any, ctx: Context) -> Outcome:
+    if _CACHE_CONFIG[0] is not ctx.config:  # verdicts depend on the approved lists: a new config, a new cache
+        _CACHE.clear()
+        _CACHE_CONFIG[0] = ctx.config
     worst: Outcome | None = None
     for label, policy in _parsed(value):
         if isinstance(policy, tuple):
             outcome = policy
         else:
             bucket = ctx.resource.props.get("Bucket") if ctx.resource.kind == "s3.bucket" else None
-            key = (name, policy, ctx.resource.kind, str(bucket), id(ctx.config))
+            key = (name, policy, ctx.resource.kind, str(bucket))
             outcome = _CACHE.get(key)
             if outcome is None:
                 if len(_CACHE) > 16384:  # bounded: a large scan must not keep every policy alive
