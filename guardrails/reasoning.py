@@ -332,6 +332,7 @@ def _same(left: tuple[tuple[Any, ...], ...], right: tuple[tuple[Any, ...], ...])
         len(x) == len(y) and all(a is b for a, b in zip(x, y, strict=True)) for x, y in zip(left, right, strict=True)
     )
 
+
 ENGINES = ("search", "z3")
 ENGINE: ContextVar[str] = ContextVar("guardrails_reasoning_engine", default="search")
 """The engine `find` asks: "search" (this module, bounded) or "z3" (`guardrails.iam.symbolic.solve`, complete)."""

@@ -101,7 +101,7 @@ def load_document(path: str) -> tuple[Document, Policy]:
     if not isinstance(document.data, dict) or "Statement" not in document.data:
         raise VerifyError(f"{path}: not a policy document (no Statement)")
     try:
-        policy = parse_policy(document.data, name=os.path.basename(path))
+        policy = parse_policy(document.data, name=path)
     except PolicyError as exc:
         raise VerifyError(f"{path}: invalid policy: {exc}") from None
     return document, policy

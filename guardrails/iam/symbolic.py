@@ -9,7 +9,7 @@ candidate values it can think of, ``solve`` asks z3 whether any request in
 the encoding's domain has the wanted decision, so "none" means none, and every
 request it reports is decided again by the concrete evaluator.
 
-Importing this module imports z3; nothing else in ``guardrails.iam`` does.
+This module and its helpers (``smt_text``, ``smt_keys``) import z3; ``import guardrails.iam`` does not.
 """
 
 from __future__ import annotations
@@ -287,15 +287,22 @@ class Encoding:
                     context[alias] = value
         return Request(self.actions[index], resource, context, principal), values
 
-    def decide(self, request: Request) -> Decision:
-        """The encoding's decision for one concrete request (the differential tests' oracle)."""
-        solver = z3.Solver()
-        solver.add(*self.domain(), *self.bind(request))
-        if solver.check() != z3.sat:
-            raise OutsideDomain(f"{request} violates the encoding's domain")
-        if solver.check(self.denied) == z3.sat:
-            return Decision.EXPLICIT_DENY
-        return Decision.ALLOWED if solver.check(self.allowed) == z3.sat else Decision.IMPLICIT_DENY
+    def decide(self, request: Request, solver: z3.Solver | None = None) -> Decision:
+        """The encoding's decision for one concrete request (the differential tests' oracle);
+        ``solver``, if given, already holds ``domain()`` and is left as it was."""
+        if solver is None:
+            solver = z3.Solver()
+            solver.add(*self.domain())
+        solver.push()
+        try:
+            solver.add(*self.bind(request))
+            if solver.check() != z3.sat:
+                raise OutsideDomain(f"{request} violates the encoding's domain")
+            if solver.check(self.denied) == z3.sat:
+                return Decision.EXPLICIT_DENY
+            return Decision.ALLOWED if solver.check(self.allowed) == z3.sat else Decision.IMPLICIT_DENY
+        finally:
+            solver.pop()
 
     def wants(self, want: Decision) -> z3.BoolRef:
         """``want`` as ``find`` means it: for ExplicitDeny, *not* explicitly denied."""
@@ -437,7 +444,7 @@ class Encoding:
             if variant.constant is not None:
                 options.append(_all([variant.guard, z3.InRe(value, _constant_pattern(variant.segments, arn))]))
                 continue
-            options.append(_all([variant.guard, tx.matches(value, variant.segments, arn=arn)]))
+            options.append(_all([variant.guard, tx.in_pattern(value, variant.segments, arn=arn)]))
         return _any(options)
 
     def _positive(self, shape: Shape, value: Any, op: Operator, operands: list[_Operand]) -> z3.BoolRef:
