@@ -90,7 +90,6 @@ def request_dict(found: Counterexample) -> dict[str, Any]:
 
 def load_document(path: str) -> tuple[Document, Policy]:
     """A policy file, read and parsed; VerifyError naming the file and the reason."""
-
     item = read_file(path)
     if not isinstance(item, InputFile):
         raise VerifyError(f"{path}: {item.reason}")

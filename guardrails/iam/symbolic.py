@@ -588,13 +588,14 @@ def solve(
     holding one of its forced values; None if no request in the encoding's domain has one.
 
     As in ``find``: ``forced_resources`` fix the resource; ``resources`` fix it where the driver names
-    none; otherwise the resource is free (``resource_type`` only makes a found one read like an ARN of
-    that type when one does). So are the other keys, except those the catalog says ``action`` never
-    carries (absent), and the base context (``aws:userid`` ...), which, when present, differs from
-    every string forced on another key (except the value find gives it): find's fixed probe identity
-    is another party than the values it forces. ``extra`` (the search's hints) needs no counterpart.
-    Raises Disagreement if the evaluator decides the model otherwise, SolverGaveUp if z3 cannot
-    decide, Unsupported for a feature or forced value the encoding does not express."""
+    none; otherwise the resource is free but, given ``resource_type``, an ARN of that type (as the
+    search's typed ARNs are; the model is then refined to read naturally). The other keys are free,
+    except those the catalog says ``action`` never carries (absent), and the base context
+    (``aws:userid`` ...), which, when present, differs from every string forced on another key
+    (except the value find gives it): find's fixed probe identity is another party than the values
+    it forces. ``extra`` (the search's hints) needs no counterpart. Raises Disagreement if the
+    evaluator decides the model otherwise, SolverGaveUp if z3 cannot decide, Unsupported for a
+    feature or forced value the encoding does not express."""
     del extra
     drivers = [
         (statement, policy)
@@ -609,7 +610,10 @@ def solve(
     choices = []
     for statement, policy in drivers:
         targets = forced_resources or (resources or ["*"] if _names_no_resource(statement) else None)
-        where = z3.BoolVal(True) if targets is None else _any([encoding.resource == tx.text(r) for r in targets])
+        if targets is not None:
+            where = _any([encoding.resource == tx.text(r) for r in targets])
+        else:
+            where = _typed(encoding.resource, statement, resource_type)
         choices.append(z3.And(encoding.conditions(statement, policy.substitutes_variables), where))
     solver.push()
     try:
@@ -642,6 +646,25 @@ def _model(solver: z3.Solver, action: str, *assumptions: z3.BoolRef) -> z3.Model
         if verdict != z3.unknown:
             return solver.model() if verdict == z3.sat else None
     raise SolverGaveUp(f"z3 could not decide a question about {action}: {solver.reason_unknown()}")
+
+
+def _typed(resource: z3.SeqRef, statement: Statement, resource_type: str | None) -> z3.BoolRef:
+    """The resources a driver that names its own may take: as in ``reasoning.resources_for``, an ARN
+    of ``resource_type`` where the statement's pattern is a full ARN, anything otherwise."""
+    if resource_type is None:
+        return z3.BoolVal(True)
+    short = [p for p in statement.resources or () if "${" not in p and len(p.split(":", 5)) < 6]
+    typed_arn = z3.InRe(resource, _resource_type_arn(resource_type))
+    return _any([typed_arn, *(z3.InRe(resource, _constant_pattern(((p, False),), False)) for p in short)])
+
+
+@lru_cache(maxsize=64)
+def _resource_type_arn(resource_type: str) -> z3.ReRef:
+    """``arn:PARTITION:SERVICE:REGION:ACCOUNT:TYPE/NAME``, the name without a colon (a glob's ``*``
+    crosses colons, so ``...:notebook-instance/::training-job/x`` would match a training-job pattern)."""
+    field = z3.Star(tx.NOT_COLON)
+    parts = [z3.Re("arn:"), field, z3.Re(":"), field, z3.Re(":"), field, z3.Re(":"), field, z3.Re(":")]
+    return tx.concat([*parts, z3.Re(tx.text(f"{resource_type}/")), field])
 
 
 @lru_cache(maxsize=64)

@@ -19,7 +19,7 @@ import pytest
 import z3
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from test_symbolic_differential import VALUES, policy_sets
+from test_symbolic_differential import RESOURCES, VALUES, policy_sets
 
 from guardrails.iam import Decision, Request, parse_policy
 from guardrails.iam import smt_text as tx
@@ -307,7 +307,9 @@ def test_importing_the_package_and_the_cli_does_not_import_z3() -> None:
 
 
 @st.composite
-def questions(draw: st.DrawFn) -> tuple[PolicySet, str, dict[str, list[Any]], Decision]:
+def questions(draw: st.DrawFn) -> tuple[PolicySet, str, dict[str, Any]]:
+    """A policy set, an action, and find's keyword arguments: forced keys (values in the encoding's
+    domain), stand-in or forced resources, a resource type, the wanted decision."""
     pset = draw(policy_sets(folds_variables=False, small=True))
     action = draw(st.sampled_from(["s3:GetObject", "sagemaker:CreateTrainingJob", "ex:Act"]))
     shapes = Encoding(pset, [action]).keys
@@ -318,19 +320,29 @@ def questions(draw: st.DrawFn) -> tuple[PolicySet, str, dict[str, list[Any]], De
         single = st.sampled_from(vocabulary) if vocabulary else st.nothing()
         value = st.lists(single, min_size=1, max_size=2) if shape.bound > 1 else single
         forced[name] = draw(st.lists(st.just(ABSENT) | value, min_size=1, max_size=2))
-    want = draw(st.sampled_from([Decision.ALLOWED, Decision.ALLOWED, Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY]))
-    return pset, action, forced, want
+    arns = st.lists(st.sampled_from(RESOURCES), min_size=1, max_size=2, unique=True)
+    options: dict[str, Any] = {
+        "forced": forced,
+        "want": draw(
+            st.sampled_from([Decision.ALLOWED, Decision.ALLOWED, Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY])
+        ),
+        "resource_type": draw(st.sampled_from([None, None, "training-job", "alice"])),
+    }
+    where = draw(st.sampled_from(["free", "resources", "forced_resources"]))
+    if where != "free":
+        options[where] = draw(arns)
+    return pset, action, options
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(question=questions())
 def test_solve_finds_a_counterexample_whenever_the_search_does(question: Any) -> None:
-    pset, action, forced, want = question
+    pset, action, options = question
     try:
-        searched = find(pset, action, forced=forced, want=want)
+        searched = find(pset, action, **options)
     except SearchLimit:
         assume(False)
-    solved = solve(pset, action, forced=forced, want=want)
+    solved = solve(pset, action, **options)
     if searched is not None:
         assert solved is not None, f"the search found {searched} but z3 found nothing"
 
