@@ -109,7 +109,7 @@ def _judge_one(rule: Rule, resource: Resource, zone: str | None, ctx: Context) -
         path=resource.path,
         line=max(line, 1),
         message="; ".join(dict.fromkeys(messages[worst])),
-        remediation=rule.remediation.strip(),
+        remediation=rule.remediation,
         zone=zone,
         source=resource.source,
     )

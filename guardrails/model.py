@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 Path = tuple[str | int, ...]
@@ -161,7 +162,7 @@ class Finding:
         import hashlib
         import os
 
-        where = os.path.relpath(os.path.abspath(self.path)).replace(os.sep, "/") if self.path else ""
+        where = _from_cwd(os.getcwd(), self.path) if self.path else ""
         text = f"{self.rule_id}\x1f{self.resource_kind}\x1f{self.resource_id}\x1f{where}"
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -180,6 +181,14 @@ class Finding:
             "fingerprint": self.fingerprint,
             "suppression": self.suppression.to_dict() if self.suppression else None,
         }
+
+
+@lru_cache(maxsize=4096)
+def _from_cwd(cwd: str, path: str) -> str:
+    """`path` relative to `cwd`, with `/`: computed once per file, not once per finding."""
+    import os
+
+    return os.path.relpath(path, cwd).replace(os.sep, "/")
 
 
 def dotted(path: Path) -> str:

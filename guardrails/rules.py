@@ -178,7 +178,7 @@ class Rule:
             severity,
             None if zones is None else tuple(zones),
             clauses,
-            _text(data, "remediation", where),
+            _text(data, "remediation", where).strip(),
             {k: str(v) for k, v in fix.items()},
             Docs(*(_text(docs, k, f"{where}.docs") for k in ("what", "why", "example", "instead")), tuple(references)),
         )

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from guardrails import __version__
@@ -93,7 +94,7 @@ def run_scan(
         report.skipped += part.skipped
         report.files += part.files
         report.resources += part.resources
-    report.findings.sort(key=lambda f: (f.path, f.line, f.resource_id, f.rule_id))
+    report.findings.sort(key=attrgetter("path", "line", "resource_id", "rule_id"))
     report.errors.sort(key=lambda e: (e.path, e.line))
     return report
 
