@@ -88,13 +88,14 @@ def run_scan(
     job = _Job(config, index_rules(chosen), input_type, policy_kind, max_bytes)
     workers = min(jobs or os.cpu_count() or 1, len(units) // _UNITS_PER_WORKER)
     report = Report(findings=[], errors=errors, rules=len(chosen))
-    for part in _map(job, units, workers):
-        report.findings += part.findings
-        report.errors += part.errors
-        report.skipped += part.skipped
-        report.files += part.files
-        report.resources += part.resources
-    report.findings.sort(key=attrgetter("path", "line", "resource_id", "rule_id"))
+    with _few_collections():  # also over the workers (forked inside) and the unpickling of their findings
+        for part in _map(job, units, workers):
+            report.findings += part.findings
+            report.errors += part.errors
+            report.skipped += part.skipped
+            report.files += part.files
+            report.resources += part.resources
+        report.findings.sort(key=attrgetter("path", "line", "resource_id", "rule_id"))
     report.errors.sort(key=lambda e: (e.path, e.line))
     return report
 
@@ -112,10 +113,7 @@ class _Job:
     max_bytes: int
 
     def __call__(self, units: list[list[str]]) -> Report:
-        with _few_collections():
-            return self._run(units)
-
-    def _run(self, units: list[list[str]]) -> Report:
+        """Runs under `_few_collections`, entered by `run_scan` and inherited by forked workers."""
         part = Report(findings=[], errors=[])
         for unit in units:
             files: list[InputFile] = []
@@ -149,7 +147,9 @@ _JOB: _Job | None = None
 
 
 def _run_chunk(units: list[list[str]]) -> Report:
+    """In a worker: what earlier chunks left alive (caches, mostly) is frozen too, so collections skip it."""
     assert _JOB is not None
+    gc.freeze()
     return _JOB(units)
 
 
