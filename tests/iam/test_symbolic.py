@@ -400,6 +400,8 @@ def test_ipv4_blocks_hold_exactly_their_addresses(address: int, network: int, pr
 @example(text="QR==")
 @example(text="AAAA=")
 @example(text="AAAA==")
+@example(text="AAAA===")
+@example(text="QUI==")
 @example(text="QUI=")
 @example(text="QUJ=")
 @example(text="QUJD")
