@@ -104,22 +104,27 @@ class _Walker:
             raise LoadError(f"document expands to more than {MAX_NODES} nodes (YAML alias expansion?)")
         if depth > MAX_DEPTH:
             raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
-        self.lines[path] = node.start_mark.line + 1
+        lines = self.lines
+        lines[path] = node.start_mark.line + 1
         tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            if tag == _STR:  # most of a template: no tag to check, no constructor to run
+                return node.value
             value = self.scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
+        elif kind is yaml.SequenceNode:
             value = [self.value(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         else:
             value = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                if key_node.__class__ is not yaml.ScalarNode:
                     raise LoadError("a mapping key is not a scalar", key_node.start_mark.line + 1)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise LoadError("YAML merge keys (<<) are not supported", key_node.start_mark.line + 1)
                 key = key_node.value  # keys stay as written: `Null:` is an IAM operator, not null
-                value[key] = self.value(value_node, (*path, key), depth + 1)
-                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                child = (*path, key)
+                value[key] = self.value(value_node, child, depth + 1)
+                lines[child] = key_node.start_mark.line + 1
         if tag.startswith("!") and not tag.startswith("!!"):
             return _short_form(tag[1:], value)
         if tag not in _STD_TAGS:

@@ -259,10 +259,11 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
     if not isinstance(resources_node, dict):
         return [], [SourceError(path, "template has no Resources mapping", doc.lines.get((), 0))]
     resolver = _Resolver(template)
-    lines_by_resource: dict[str, dict[Path, int]] = {}
-    for key, line in doc.lines.items():
-        if len(key) >= 2 and key[0] == "Resources":
-            lines_by_resource.setdefault(str(key[1]), {})[key[2:]] = line
+    lines = doc.lines
+    props_lines_of: dict[str, dict[Path, int]] = {}  # each resource's lines, keyed from inside its Properties
+    for key, line in lines.items():
+        if len(key) >= 3 and key[0] == "Resources" and key[2] == "Properties":
+            props_lines_of.setdefault(str(key[1]), {})[key[3:]] = line
     out: list[Resource] = []
     errors: list[SourceError] = []
     bucket_policies: dict[str, tuple[Any, dict[Path, int]]] = {}
@@ -270,8 +271,8 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
         if not isinstance(node, dict) or not isinstance(node.get("Type"), str):
             errors.append(SourceError(path, f"resource {lid} has no Type", doc.lines.get(("Resources", lid), 0)))
             continue
-        rlines = lines_by_resource.get(lid, {})
-        props_lines = {k[1:]: v for k, v in rlines.items() if k and k[0] == "Properties"}
+        props_lines = props_lines_of.get(str(lid), {})
+        line, metadata_line = lines.get(("Resources", lid), 0), lines.get(("Resources", lid, "Metadata"), 0)
         raw_props = node.get("Properties") or {}
         props = resolver.resolve(raw_props) if isinstance(raw_props, dict) else {}
         if not isinstance(props, dict):
@@ -282,15 +283,15 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
             if isinstance(bucket, Ref) and resolver.types.get(bucket.target) == "AWS::S3::Bucket":
                 bucket_policies[bucket.target] = (props.get("PolicyDocument", ABSENT), props_lines)
                 continue
-        made = canonical.from_cloudformation(rtype, lid, props, path, rlines.get((), 0), props_lines)
-        skips, problems = suppressions.from_metadata(node.get("Metadata"), rlines.get(("Metadata",), 0))
-        errors += [SourceError(path, f"{lid}: {problem}", rlines.get(("Metadata",), 0)) for problem in problems]
+        made = canonical.from_cloudformation(rtype, lid, props, path, line, props_lines)
+        skips, problems = suppressions.from_metadata(node.get("Metadata"), metadata_line)
+        errors += [SourceError(path, f"{lid}: {problem}", metadata_line) for problem in problems]
         for resource in made:
             resource.source = NAME
             resource.skips = list(skips)
         out.extend(made)
         if rtype == "AWS::SageMaker::Pipeline":
-            pipeline, perrors = _pipeline(lid, props, path, rlines.get((), 0), props_lines)
+            pipeline, perrors = _pipeline(lid, props, path, line, props_lines)
             out.extend(pipeline)
             errors.extend(perrors)
     for resource in out:
