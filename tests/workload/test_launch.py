@@ -79,17 +79,16 @@ def _bucket(key: str) -> None:
                                                              {"Key": "CostCenter", "Value": "CC-1234"}]})
 
 
-def _deny_policy() -> None:
-    """platform.yaml's bucket policy. moto 5.2.5 refuses every upload (403) to a bucket whose policy holds these
-    conditional Denies, compliant ones included, so it is attached after the launch, for the live scan."""
-    s3 = boto3.client("s3", REGION)
-    arn = f"arn:aws:s3:::{BUCKET}"
-    s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Sid": "DenyUploadsNotEncryptedWithKms", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject",
-         "Resource": f"{arn}/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}},
-        {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-         "Resource": [arn, f"{arn}/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-    ]}))
+def _bucket_policy(config: Path) -> None:
+    """The bucket policy `guardrails policy generate` writes for this configuration, as platform.yaml carries it.
+    moto 5.2.5 refuses every upload (403) to a bucket whose policy holds conditional Denies, compliant uploads
+    included, so it is attached after the launch, for the live scan."""
+    from guardrails.config import load_config
+    from guardrails.generate import generate
+
+    (document,) = [f.text for f in generate(load_config(str(config))[0], kinds=("bucket",)).files
+                   if f.name == f"bucket-{BUCKET}-policy.json"]
+    boto3.client("s3", REGION).put_bucket_policy(Bucket=BUCKET, Policy=document)
 
 
 def _audit(path: Path) -> list[dict]:
@@ -170,7 +169,7 @@ def test_live_scan_of_the_launched_account_is_clean(launched: dict, monkeypatch:
     # ... and lacks ListMonitoringSchedules: answer as AWS does for an account without schedules.
     monkeypatch.setattr(SageMakerResponse, "list_monitoring_schedules",
                         lambda self: ActionResult({"MonitoringScheduleSummaries": []}), raising=False)
-    _deny_policy()
+    _bucket_policy(launched["config"])
     result = CliRunner().invoke(app, ["scan", "--live", "--regions", REGION, "--config", str(launched["config"]),
                                       "--format", "json"])
     assert result.stdout, (result.exit_code, result.output, result.exception)
