@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from guardrails import suppressions
 from guardrails.checks import CHECKS, Context, is_missing, same_value
@@ -70,6 +71,8 @@ def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config:
     today = dt.date.today()
     for resource in resources:
         rules = by_kind.get(resource.kind)
+        if rules and resource.scope != "create":
+            rules = scoped(rules, resource)
         if not rules:
             continue
         zone = zone_of(resource, config)
@@ -83,6 +86,29 @@ def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config:
                 if resource.skips:
                     suppressions.apply(finding, resource.skips, today)
                 yield finding
+
+
+def scoped(rules: Iterable[Rule], resource: Resource) -> list[Rule]:
+    """The rules narrowed to the clauses a request of the resource's scope answers for."""
+    out = []
+    for rule in rules:
+        kept = [c for c in rule.applies_to[resource.kind] if _answers(c, resource)]
+        if kept:
+            out.append(replace(rule, applies_to={resource.kind: tuple(kept)}))
+    return out
+
+
+def _answers(clause: Clause, resource: Resource) -> bool:
+    props = resource.props
+    if clause.check == "zone_tag" or clause.tag:
+        return "Tags" in props
+    if resource.scope == "replace":
+        return True
+    if not clause.path:
+        return False
+    if props.get(str(clause.parts[0]), None) is ABSENT:
+        return True  # the request deletes this part
+    return any(value is not ABSENT for value, _, _ in fan(props, clause.parts))
 
 
 def _judge_one(rule: Rule, resource: Resource, zone: str | None, ctx: Context) -> Finding | None:

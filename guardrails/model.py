@@ -99,6 +99,10 @@ class Resource:
     lines: dict[Path, int] = field(default_factory=dict)
     tags: dict[str, Any] = field(default_factory=dict)
     skips: list[Suppression] = field(default_factory=list)
+    scope: str = "create"
+    """create: the whole resource, judged in full; update: a request that sets some parts (an S3
+    PutBucketEncryption, a SageMaker Update*), judged on those only, since the rest keeps its current value;
+    replace: in full except tags (an update that replaces the whole definition carries none)."""
 
     def line_of(self, path: Path) -> int:
         """The line of the deepest part of `path` that the input spelled out."""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from guardrails.config import Config
 from guardrails.enforce.requests import Request
 from guardrails.fixes.plan import Problem, problems, remedy
-from guardrails.model import ABSENT, Resource
+from guardrails.model import Resource
 from guardrails.rules import Clause, Rule
-from guardrails.values import fan
 
 OBJECT_KIND = "s3.object"
 
@@ -57,9 +55,8 @@ class Judge:
         verdict = Verdict(request)
         for i, resource in enumerate(request.resources):
             # Pipeline steps (every resource after the first) are whole requests of their own.
-            scope = request.scope if i == 0 else "create"
-            rules = _scoped(self.index.get(resource.kind, []), resource, scope)
-            for problem in problems(resource, rules, self.config):
+            resource.scope = request.scope if i == 0 else "create"
+            for problem in problems(resource, self.index.get(resource.kind, []), self.config):
                 verdict.violations.append(self._violation(problem, resource))
         return verdict
 
@@ -76,31 +73,6 @@ class Judge:
             message=finding.message,
             fix=fix.describe() if fix.changes else _first_sentence(problem.rule.remediation),
         )
-
-
-def _scoped(rules: Iterable[Rule], resource: Resource, scope: str) -> list[Rule]:
-    """The rules narrowed to the clauses a request of this scope answers for."""
-    if scope == "create":
-        return list(rules)
-    out = []
-    for rule in rules:
-        kept = [c for c in rule.applies_to[resource.kind] if _answers(c, resource, scope)]
-        if kept:
-            out.append(replace(rule, applies_to={resource.kind: tuple(kept)}))
-    return out
-
-
-def _answers(clause: Clause, resource: Resource, scope: str) -> bool:
-    props = resource.props
-    if clause.check == "zone_tag" or clause.tag:
-        return "Tags" in props
-    if scope == "replace":
-        return True
-    if not clause.path:
-        return False
-    if props.get(str(clause.parts[0]), None) is ABSENT:
-        return True  # the request deletes this part
-    return any(value is not ABSENT for value, _, _ in fan(props, clause.parts))
 
 
 def _object_rule(index: dict[str, list[Rule]]) -> Rule | None:

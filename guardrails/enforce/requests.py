@@ -18,7 +18,7 @@ from typing import Any, Literal
 from guardrails.loader import Document
 from guardrails.model import ABSENT, Resource
 from guardrails.sources import api_payload
-from guardrails.sources.canonical import as_document, make
+from guardrails.sources.canonical import make
 
 ORIGIN = "<request>"
 
@@ -48,16 +48,6 @@ SAGEMAKER: dict[str, str] = {
 REPLACING = frozenset({"UpdateMonitoringSchedule", "UpdatePipeline"})
 """Updates that replace the whole definition: judged in full, except for tags (an update carries none)."""
 
-_BUCKET_PARTS: dict[str, tuple[str, str | None]] = {
-    # operation -> (canonical part it sets, request parameter holding it; None: it deletes the part)
-    "CreateBucket": ("", None),
-    "PutBucketEncryption": ("ServerSideEncryptionConfiguration", "ServerSideEncryptionConfiguration"),
-    "DeleteBucketEncryption": ("ServerSideEncryptionConfiguration", None),
-    "PutBucketPolicy": ("Policy", "Policy"),
-    "DeleteBucketPolicy": ("Policy", None),
-    "PutPublicAccessBlock": ("PublicAccessBlockConfiguration", "PublicAccessBlockConfiguration"),
-    "PutBucketTagging": ("Tags", "Tagging"),
-}
 OBJECT_UPLOADS = frozenset({"PutObject", "CreateMultipartUpload", "CopyObject"})
 
 
@@ -77,7 +67,7 @@ def judged(service: str, operation: str) -> bool:
     """Whether the enforcer looks at this call at all."""
     if service == "sagemaker":
         return operation in SAGEMAKER
-    return service == "s3" and (operation in _BUCKET_PARTS or operation in OBJECT_UPLOADS)
+    return service == "s3" and (operation in api_payload.BUCKET_PARTS or operation in OBJECT_UPLOADS)
 
 
 def to_request(service: str, operation: str, params: dict[str, Any]) -> Request:
@@ -104,18 +94,8 @@ def _sagemaker(operation: str, params: dict[str, Any]) -> Request:
 
 
 def _bucket(operation: str, params: dict[str, Any]) -> Request:
-    bucket = str(params.get("Bucket", ""))
-    part, parameter = _BUCKET_PARTS[operation]
-    props: dict[str, Any] = {"Bucket": bucket}
-    if part:
-        value = ABSENT if parameter is None else params.get(parameter, ABSENT)
-        if part == "Policy" and value is not ABSENT:
-            value = as_document(value)
-        if part == "Tags" and isinstance(value, dict):
-            value = value.get("TagSet", ABSENT)
-        props[part] = value
-    resource = make("s3.bucket", bucket, props, ORIGIN, 0, {}, api_payload.NAME)
-    return Request(f"s3:{operation}", bucket, [resource], "update")
+    resource = api_payload.bucket_request(operation, params, ORIGIN, {})
+    return Request(f"s3:{operation}", resource.id, [resource], "update")
 
 
 def _upload(operation: str, params: dict[str, Any]) -> Request:

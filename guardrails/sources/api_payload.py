@@ -1,8 +1,11 @@
-"""SageMaker API request payloads (`--cli-input-json`) and saved `describe_*` outputs.
+"""SageMaker API request payloads (`--cli-input-json`), saved `describe_*` outputs, and S3 bucket requests.
 
 The payload already is the canonical shape; the operation is recognised from
 the name field only that request carries. Describe outputs differ in a few
-names (a notebook's `SecurityGroups`), which are mapped back.
+names (a notebook's `SecurityGroups`), which are mapped back. An S3 bucket
+configuration request (`aws s3api put-bucket-encryption --cli-input-json`, as
+`guardrails policy generate` writes one) sets one part of the canonical bucket
+and is judged as that update: on the part it sets, not on the parts it leaves.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ import json
 from typing import Any
 
 from guardrails.loader import Document
-from guardrails.model import Resource, SourceError
-from guardrails.sources.canonical import MONITORING_OUTPUT_KEYS, make, move, reroot
+from guardrails.model import ABSENT, Resource, SourceError
+from guardrails.sources.canonical import MONITORING_OUTPUT_KEYS, as_document, make, move, reroot
 from guardrails.sources.pipeline import pipeline_resources
 
 NAME = "api"
@@ -48,11 +51,56 @@ def operation(data: Any) -> tuple[str, str] | None:
     return None
 
 
+BUCKET_PARTS: dict[str, tuple[str, str | None]] = {
+    # S3 operation -> (canonical part of the bucket it sets, request parameter holding it; None: it deletes the part)
+    "CreateBucket": ("", None),
+    "PutBucketEncryption": ("ServerSideEncryptionConfiguration", "ServerSideEncryptionConfiguration"),
+    "DeleteBucketEncryption": ("ServerSideEncryptionConfiguration", None),
+    "PutBucketPolicy": ("Policy", "Policy"),
+    "DeleteBucketPolicy": ("Policy", None),
+    "PutPublicAccessBlock": ("PublicAccessBlockConfiguration", "PublicAccessBlockConfiguration"),
+    "PutBucketTagging": ("Tags", "Tagging"),
+}
+_BUCKET_REQUESTS = {parameter: op for op, (_, parameter) in BUCKET_PARTS.items() if parameter}
+"""A saved S3 request names its operation by the one part it carries."""
+
+
+def bucket_operation(data: Any) -> str | None:
+    """The S3 bucket configuration request a payload is (`PutBucketEncryption` ...), or None."""
+    if not isinstance(data, dict) or not isinstance(data.get("Bucket"), str):
+        return None
+    found = [op for parameter, op in _BUCKET_REQUESTS.items() if parameter in data]
+    return found[0] if len(found) == 1 else None
+
+
+def bucket_request(operation: str, params: dict[str, Any], path: str, lines: dict) -> Resource:
+    """The canonical bucket with only the part `operation` sets (or deletes), as an update."""
+    bucket = str(params.get("Bucket", ""))
+    part, parameter = BUCKET_PARTS[operation]
+    props: dict[str, Any] = {"Bucket": bucket}
+    out_lines = {k: v for k, v in lines.items() if k[:1] == ("Bucket",)}
+    if part:
+        value = ABSENT if parameter is None else params.get(parameter, ABSENT)
+        if part == "Policy" and value is not ABSENT:
+            value = as_document(value)
+        within: tuple[str, ...] = (parameter,) if parameter else ()
+        if part == "Tags" and isinstance(value, dict):
+            value, within = value.get("TagSet", ABSENT), (*within, "TagSet")
+        props[part] = value
+        out_lines |= reroot(lines, within, (part,)) if within else {}
+    resource = make("s3.bucket", bucket, props, path, lines.get(("Bucket",), lines.get((), 0)), out_lines, NAME)
+    resource.scope = "update"
+    return resource
+
+
 def detect(data: Any) -> bool:
-    return operation(data) is not None
+    return operation(data) is not None or bucket_operation(data) is not None
 
 
 def load(doc: Document, path: str, stem: str) -> tuple[list[Resource], list[SourceError]]:
+    s3_operation = bucket_operation(doc.data)
+    if s3_operation is not None:
+        return [bucket_request(s3_operation, doc.data, path, doc.lines)], []
     found = operation(doc.data)
     if found is None:
         return [], [SourceError(path, "not a recognised SageMaker request payload")]

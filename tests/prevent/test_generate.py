@@ -79,9 +79,9 @@ def test_generated_policies_scan_clean(name: str, tmp_path: Any) -> None:
     config = CONFIGS[name]
     paths = _generated(config, str(tmp_path))
     report = run_scan([str(tmp_path)], config, RULES)
-    assert report.errors == []
+    assert report.errors == [] and report.skipped == []  # the PutBucketEncryption request is read too
     assert _bad(report) == []
-    assert report.resources == len(_policies(paths))
+    assert report.resources == len(paths)
     for path in paths:
         with open(path, encoding="utf-8") as handle:
             json.load(handle)
