@@ -72,7 +72,7 @@ def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config:
     for resource in resources:
         rules = by_kind.get(resource.kind)
         if rules and resource.scope != "create":
-            rules = scoped(rules, resource)
+            rules = _scoped(rules, resource)
         if not rules:
             continue
         zone = zone_of(resource, config)
@@ -88,7 +88,7 @@ def judge(resources: Iterable[Resource], by_kind: dict[str, list[Rule]], config:
                 yield finding
 
 
-def scoped(rules: Iterable[Rule], resource: Resource) -> list[Rule]:
+def _scoped(rules: Iterable[Rule], resource: Resource) -> list[Rule]:
     """The rules narrowed to the clauses a request of the resource's scope answers for."""
     out = []
     for rule in rules:
