@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import base64
 import http.client
-import io
 import json
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from reference_workload.cascade import Predictor
+from reference_workload.dataset import png
 from reference_workload.render import render, sample_scene
 from reference_workload.serve import make_server
 
@@ -31,12 +30,6 @@ def pictures(count: int, size: int) -> np.ndarray:
         rng = np.random.default_rng([SEED, i])
         out.append(np.rot90(render(sample_scene(rng), rng, size), k=int(rng.integers(4))))
     return np.stack(out)
-
-
-def png(picture: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(picture)).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def in_process(predictor: Predictor, images: np.ndarray, batch: int) -> float:

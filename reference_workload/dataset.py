@@ -52,7 +52,7 @@ def generate(out: Path, count: int, seed: int, size: int, test_fraction: float =
         turns = int(rng.integers(len(ORIENTATIONS)))
         pixels = np.rot90(render(scene, rng, size), k=turns)
         record_id = f"img-{seed}-{index:06d}"
-        data = _png(pixels)
+        data = png(pixels)
         (out / "images" / f"{record_id}.png").write_bytes(data)
         records.append({
             "id": record_id,
@@ -107,7 +107,7 @@ def _read(root: Path, record: dict) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def _png(pixels: np.ndarray) -> bytes:
+def png(pixels: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(pixels)).save(buffer, format="PNG")
     return buffer.getvalue()

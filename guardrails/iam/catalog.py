@@ -101,9 +101,8 @@ def _key_index() -> tuple[dict[str, _Key], tuple[tuple[re.Pattern[str], _Key], .
             prefix = lower.partition(":")[0]
             if prefix == "aws" or (lower in exact and prefix != service):
                 continue
-            details = data.conditions.get_condition_key_details(service, name)
-            exact[lower] = _Key(details["key"], details["type"], details.get("description", ""))
-    exact.update((name.lower(), _Key(name, type_)) for name, type_ in GLOBAL_KEYS.items())
+            exact[lower] = _catalog_key(service, name)
+    exact.update(_own_keys("aws")[0])
     return exact, _templated(exact.values())
 
 
@@ -113,14 +112,16 @@ def _own_keys(prefix: str) -> tuple[dict[str, _Key], tuple[tuple[re.Pattern[str]
     if prefix == "aws":
         keys = [_Key(name, type_) for name, type_ in GLOBAL_KEYS.items()]
     elif _data().services.service_exists(prefix):
-        conditions = _data().conditions
-        keys = [_Key(details["key"], details["type"], details.get("description", ""))
-                for name in conditions.get_condition_keys_for_service(prefix)
-                if name.lower().startswith(f"{prefix}:")
-                for details in (conditions.get_condition_key_details(prefix, name),)]
+        names = _data().conditions.get_condition_keys_for_service(prefix)
+        keys = [_catalog_key(prefix, name) for name in names if name.lower().startswith(f"{prefix}:")]
     else:
         keys = []
     return {key.name.lower(): key for key in keys}, _templated(keys)
+
+
+def _catalog_key(service: str, name: str) -> _Key:
+    details = _data().conditions.get_condition_key_details(service, name)
+    return _Key(details["key"], details["type"], details.get("description", ""))
 
 
 def _templated(keys: Iterable[_Key]) -> tuple[tuple[re.Pattern[str], _Key], ...]:
