@@ -321,12 +321,15 @@ def create_scoped_to_prefix(policy: Policy, ctx: Context) -> Outcome:
 
 
 def _harvested_prefixes(policy: Policy, approved: list[str]) -> list[str]:
-    """Names from the policy's own resource patterns whose prefix is not approved."""
+    """Names from the policy's own resource patterns whose prefix is not approved.
+
+    A prefix ends at its dash (the only separator SageMaker names allow): `app1*` also
+    admits `app10-…`, another application's namespace."""
     out = []
     for statement in policy.statements:
         for resource in statement.resources or ():
-            name = resource.rsplit("/", 1)[-1].replace("*", "probe").replace("?", "p")
-            if "/" in resource and not any(name.startswith(p) for p in approved):
+            name = resource.rsplit("/", 1)[-1].replace("*", "0probe").replace("?", "0")
+            if "/" in resource and not any(name == p or name.startswith(f"{p}-") for p in approved):
                 out.append(name)
     return out
 
