@@ -35,9 +35,10 @@ from guardrails.collectors import ec2, kms, organizations, sts
 from guardrails.collectors.base import GLOBAL, Account, CallCounter, Context, Found, Refused, Skip, Step
 from guardrails.config import Config
 from guardrails.engine import index_rules, judge, select_rules
-from guardrails.model import Finding, Path, Severity, SourceError, Status, Suppression
+from guardrails.model import Finding, Path, Resource, Severity, SourceError, Status, Suppression
 from guardrails.rules import Rule
 from guardrails.scan import Report
+from guardrails.sources import role_policies
 
 DEFAULT_WORKERS = 16
 DEFAULT_SINCE_DAYS = 30
@@ -125,6 +126,7 @@ def scan(
         )
     kms.apply(sites, resolved[kms.KeyFact], config.approved.kms_keys)
     resources = [found.resource for found in collected[Found]]
+    role_policies.attach(resources, role_policies.Links(policies=_managed_policies(resources)))
     findings = sorted(judge(resources, index_rules(chosen), config), key=finding_order)
     errors = _errors([*collected[Refused], *resolved[Refused]])
     errors += collected[SourceError]
@@ -239,6 +241,11 @@ def _regions(plan: _Plan, account: Account) -> tuple[tuple[str, ...], list[Any]]
 
 def _context(account: Account, region: str) -> Context:
     return Context(account, region, region, (), None)
+
+
+def _managed_policies(resources: list[Resource]) -> dict[str, Resource]:
+    """The managed policies read (customer-managed, and AWS-managed ones something attached), by ARN."""
+    return {r.path: r for r in resources if r.kind == "policy.identity" and ":policy/" in r.path}
 
 
 def _key_paths(rules: Iterable[Rule]) -> dict[str, list[Path]]:

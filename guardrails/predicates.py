@@ -586,15 +586,17 @@ def denies_insecure_transport(policy: Policy, ctx: Context) -> Outcome:
 
 @predicate("segregated_duties")
 def segregated_duties(policy: Policy, ctx: Context) -> Outcome:
+    status, message = _duties(lambda action: _pset(policy, ctx, action), ctx)
+    return status, f"allows {message}" if status is Status.FAIL else message
+
+
+def _duties(pset_for: Callable[[str], Any], ctx: Context) -> Outcome:
+    """Whether the policies allow a CreateTrainingJob and creating or updating an endpoint tagged prod."""
     from guardrails.reasoning import find
 
     tag = ctx.config.zones.tag_key
-    trains = find(
-        _pset(policy, ctx, "sagemaker:CreateTrainingJob"),
-        "sagemaker:CreateTrainingJob",
-        resources=[_arn("training-job")],
-        resource_type="training-job",
-    )
+    action = "sagemaker:CreateTrainingJob"
+    trains = find(pset_for(action), action, resources=[_arn("training-job")], resource_type="training-job")
     if trains is None:
         return Status.PASS, "does not allow creating training jobs"
     deploys = {
@@ -603,12 +605,80 @@ def segregated_duties(policy: Policy, ctx: Context) -> Outcome:
     }
     for action, key in deploys.items():
         found = find(
-            _pset(policy, ctx, action), action, forced={key: ["prod"]}, resources=[_arn("endpoint")],
-            resource_type="endpoint",
+            pset_for(action), action, forced={key: ["prod"]}, resources=[_arn("endpoint")], resource_type="endpoint"
         )
         if found is not None:
-            return (
-                Status.FAIL,
-                f"allows both {trains.request.action} and {found}: one identity trains and deploys to prod",
-            )
+            return Status.FAIL, f"both {trains.request.action} and {found}: one identity trains and deploys to prod"
     return Status.PASS, "does not allow both training and deploying production endpoints"
+
+
+_MAX_SETS = 64
+
+
+def role_segregated_duties(value: Any, ctx: Context) -> Outcome:
+    """GOV-4 over a role's whole policy set (`sources.role_policies`): inline and attached policies
+    together, within the permission boundary. A policy not in the input leaves the verdict unknown
+    unless the policies that are known already fail."""
+    from itertools import product
+
+    from guardrails.reasoning import PolicySet, SearchLimit
+
+    if not isinstance(value, dict):
+        return Status.UNKNOWN, "the role's policies were not gathered"
+    known: list[list[tuple[str, Policy]]] = []
+    missing: list[str] = []
+    for name, document in value["Policies"]:
+        branches, problem = _branches(document)
+        if problem:
+            missing.append(f"{name}: {problem}")
+        if branches:
+            known.append(branches)
+    boundary = value["Boundary"]
+    bounds: list[tuple[str, Policy | None]] = [("", None)]
+    if boundary is not ABSENT:
+        branches, problem = _branches(boundary)
+        bounds = list(branches)
+        if problem:
+            bounds.append(("", None))  # judged without it: what fails then, the boundary may stop
+            missing.append(f"the permission boundary: {problem}")
+    if not known:
+        if missing:
+            return Status.UNKNOWN, f"no known policy grants anything; not judged: {'; '.join(missing)}"
+        return Status.PASS, "no identity policy grants anything"
+    combos = list(product(*known, bounds))
+    if len(combos) > _MAX_SETS:
+        return Status.UNKNOWN, f"{len(combos)} combinations of Fn::If branches; judge the role's policies one by one"
+    names = ", ".join(name for name, _ in value["Policies"])
+    unread: Outcome | None = None
+    for combo in combos:
+        *chosen, (blabel, bound) = combo
+        ids = tuple(p for _, p in chosen)
+        pset = PolicySet(identity=ids, boundaries=(bound,) if bound is not None else (), drivers=ids)
+        try:
+            status, message = _duties(lambda _action, chosen_set=pset: chosen_set, ctx)
+        except SearchLimit as exc:
+            return Status.UNKNOWN, f"{exc}; prove it with `guardrails policy verify`"
+        if status is not Status.FAIL:
+            continue
+        labels = [label for label, _ in chosen if label] + ([blabel] if blabel else [])
+        message = f"together its policies ({names}) allow {message}"
+        message += f" [when {', '.join(labels)}]" if labels else ""
+        message += f"; not judged: {'; '.join(missing)}" if missing else ""
+        if bound is not None or boundary is ABSENT:
+            return Status.FAIL, message
+        unread = unread or (Status.UNKNOWN, f"{message}; its permission boundary, unread, may stop it")
+    if unread is not None:
+        return unread
+    if missing:
+        return Status.UNKNOWN, f"the known policies do not allow both; not judged: {'; '.join(missing)}"
+    return Status.PASS, f"together its policies ({names}) do not allow both training and deploying to prod"
+
+
+PREDICATES["role_segregated_duties"] = role_segregated_duties
+
+
+def _branches(document: Any) -> tuple[list[tuple[str, Policy]], str]:
+    """The parsed branches of a document, and why the others cannot be judged ("" when all can)."""
+    parsed = _parsed(document)
+    problems = [o[1].removeprefix("policy cannot be judged: ") for _, o in parsed if isinstance(o, tuple)]
+    return [(label, p) for label, p in parsed if not isinstance(p, tuple)], problems[0] if problems else ""

@@ -24,7 +24,7 @@ from guardrails.model import (
     SourceError,
     Unknown,
 )
-from guardrails.sources import canonical
+from guardrails.sources import canonical, role_policies
 from guardrails.sources.pipeline import pipeline_resources
 
 NAME = "cloudformation"
@@ -267,6 +267,7 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
     out: list[Resource] = []
     errors: list[SourceError] = []
     bucket_policies: dict[str, tuple[Any, dict[Path, int]]] = {}
+    links = role_policies.Links()
     for lid, node in resources_node.items():
         if not isinstance(node, dict) or not isinstance(node.get("Type"), str):
             errors.append(SourceError(path, f"resource {lid} has no Type", doc.lines.get(("Resources", lid), 0)))
@@ -290,6 +291,8 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
             resource.source = NAME
             resource.skips = list(skips)
         out.extend(made)
+        if rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy") and made:
+            links.managed(lid, made[0], props.get("Roles", ABSENT))
         if rtype == "AWS::SageMaker::Pipeline":
             pipeline, perrors = _pipeline(lid, props, path, line, props_lines)
             out.extend(pipeline)
@@ -301,6 +304,7 @@ def load(doc: Document, path: str) -> tuple[list[Resource], list[SourceError]]:
             for key, line in plines.items():
                 if key and key[0] == "PolicyDocument":
                     resource.lines[("Policy", *key[1:])] = line
+    role_policies.attach(out, links)
     return out, errors
 
 

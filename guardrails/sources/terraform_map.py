@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guardrails.model import ABSENT, Choice, Partial, Path, Ref, Resource, SourceError, Unknown
+from guardrails.sources import role_policies
 from guardrails.sources.canonical import as_document, make, policy, reroot
 from guardrails.sources.pipeline import pipeline_resources
 
@@ -308,7 +309,13 @@ _JOINS = {
     "aws_vpc_endpoint_policy": _Join("vpc_endpoint_id", "aws_vpc_endpoint", "PolicyDocument", alone="policy.endpoint"),
 }
 
-TYPES = frozenset(_RESOURCES) | frozenset(_DOCUMENTS) | frozenset(_JOINS)
+# Attachments of managed policies to roles: type -> (the attribute naming the role(s), the policy's).
+_ATTACHMENTS = {
+    "aws_iam_role_policy_attachment": ("role", "policy_arn"),
+    "aws_iam_policy_attachment": ("roles", "policy_arn"),
+}
+
+TYPES = frozenset(_RESOURCES) | frozenset(_DOCUMENTS) | frozenset(_JOINS) | frozenset(_ATTACHMENTS)
 """The resource types a source needs to read; the others map to nothing."""
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -353,7 +360,12 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
     out: list[Resource] = []
     errors: list[SourceError] = []
     targets: dict[str, list[Resource]] = {}
+    links = role_policies.Links()
     for block in blocks:
+        if block.type in _ATTACHMENTS:
+            roles, policy_arn = _ATTACHMENTS[block.type]
+            links.attach(_handle(block.attrs.get(roles, ABSENT)), _handle(block.attrs.get(policy_arn, ABSENT)))
+            continue
         if block.type in _JOINS:
             continue
         made, made_errors = _resources(block, source)
@@ -361,6 +373,8 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
         errors.extend(made_errors)
         if made and block.type in _RESOURCES:
             targets.setdefault(block.type, []).append(made[0])
+        if made and block.type in ("aws_iam_policy", "aws_iam_role_policy"):
+            links.managed(base_address(block.address), made[0], _handle(block.attrs.get("role", ABSENT)))
     for block in blocks:
         join = _JOINS.get(block.type)
         if join is None:
@@ -372,7 +386,22 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
             doc = document(block.attrs.get("policy"))
             lines = reroot(block.lines, ("policy",))
             out.append(policy(join.alone, block.address, doc, block.path, block.line, lines, source))
+    for resource in out:
+        if resource.kind == "iam.role" and "ManagedPolicyArns" in resource.props:
+            resource.props["ManagedPolicyArns"] = _handle(resource.props["ManagedPolicyArns"])
+        if resource.kind == "iam.role" and "PermissionsBoundary" in resource.props:
+            resource.props["PermissionsBoundary"] = _handle(resource.props["PermissionsBoundary"])
+    role_policies.attach(out, links, base_address)
     return out, errors
+
+
+def _handle(value: Any) -> Any:
+    """A reference to a role or policy, keyed by its address in the configuration (`module.m.aws_iam_policy.p`)."""
+    if isinstance(value, list):
+        return [_handle(v) for v in value]
+    if isinstance(value, Ref):
+        return Ref(str(value), value.target_type, base_address(value.target))
+    return value
 
 
 def document(value: Any) -> Any:
@@ -429,7 +458,10 @@ def _resources(block: Block, source: str) -> tuple[list[Resource], list[SourceEr
         props.setdefault("Bucket", block.address)
     resources = [make(kind, block.address, props, block.path, block.line, lines, source)]
     if kind == "iam.role":
-        resources.extend(_inline_policies(block, source))
+        inline = _inline_policies(block, source)
+        if inline:
+            props["Policies"] = [{"PolicyName": p.id.rsplit("/", 1)[-1], "PolicyDocument": p.props} for p in inline]
+        resources.extend(inline)
     if kind == "sagemaker.pipeline":
         return _with_steps(resources, block, source)
     return resources, []

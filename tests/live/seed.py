@@ -423,7 +423,7 @@ EXPECTED_FAILS: dict[str, set[str]] = {
     "bad-bucket": {"GR104", "GR105", "GR106", *TAGS},
     "bad-runtime": {"GR205"},
     "bad-s3": {"GR206"},
-    "bad-role": {"GR401"},
+    "bad-role": {"GR401", "GR405"},
     "bad-role/admin": POLICY,
     "bad-sagemaker": POLICY,
     "bad-scp": {"GR301"},

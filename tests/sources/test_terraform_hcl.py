@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from guardrails.inputs import InputFile
 from guardrails.loader import load_text
-from guardrails.model import Choice, Partial, Ref, Resource, SourceError, Unknown
+from guardrails.model import ABSENT, Choice, Partial, Ref, Resource, SourceError, Unknown
 from guardrails.sources import cloudformation, parse_files
 from guardrails.sources.terraform_hcl import load_module
 
@@ -355,7 +355,13 @@ def test_role_and_its_inline_policy(module: dict[str, Resource]) -> None:
     role = module["aws_iam_role.exec"]
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}
     assert role.kind == "iam.role"
-    assert role.props == {
+    props = dict(role.props)
+    assert props.pop("Policies") == [{"PolicyName": "logs", "PolicyDocument": document}]
+    assert props.pop("PolicySet") == {  # its inline policy, and the aws_iam_role_policy naming it
+        "Policies": [("logs", document), ("aws_iam_role_policy.kms", module["aws_iam_role_policy.kms"].props)],
+        "Boundary": Unknown("the permission boundary is not in the scanned input"),
+    }
+    assert props == {
         "RoleName": "ml-prod-exec",
         "AssumeRolePolicyDocument": {
             "Version": "2012-10-17",
@@ -380,7 +386,8 @@ resource "aws_iam_role" "r" {
 """)
     assert errors == []
     assert list(resources) == ["aws_iam_role.r"]
-    assert resources["aws_iam_role.r"].props == {"RoleName": "r"}
+    props = resources["aws_iam_role.r"].props
+    assert props == {"RoleName": "r", "PolicySet": {"Policies": [], "Boundary": ABSENT}}
 
 
 def test_jsonencode_policy_keeps_references(module: dict[str, Resource]) -> None:

@@ -107,6 +107,7 @@ def test_attributes_computed_by_the_provider_and_not_set_stay_absent(plan: dict[
     }
     role = plan["aws_iam_role.exec"]
     assert "Policies" not in role.props and "ManagedPolicyArns" not in role.props
+    assert role.props["PolicySet"]["Policies"] == []  # nor are they in the role's policy set
     assert role.props["AssumeRolePolicyDocument"] == {
         "Version": "2012-10-17",
         "Statement": [
