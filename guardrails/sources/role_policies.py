@@ -47,11 +47,12 @@ def document_of(resource: Resource) -> Any:
 def attach(resources: list[Resource], links: Links, handle_of: Callable[[str], str] = str) -> None:
     """Give every role in `resources` its `PolicySet`: {"Policies": [(name, document)], "Boundary": document}.
 
-    `handle_of` turns a role's id into the handle references use (a Terraform address without its index)."""
+    `handle_of` turns an id into the handle references are matched by (a Terraform address without its index,
+    so `module.m.aws_iam_role.r[0]` answers to a reference to `aws_iam_role.r` in module m)."""
     for role in resources:
         if role.kind != "iam.role":
             continue
-        names = {role.id, handle_of(role.id), _handle(role.props.get("RoleName"))} - {None}
+        names = {handle_of(role.id), _handle(role.props.get("RoleName"), handle_of)} - {None}
         policies: list[tuple[str, Any]] = []
         inline = role.props.get("Policies", ABSENT)
         if isinstance(inline, list):
@@ -63,30 +64,34 @@ def attach(resources: list[Resource], links: Links, handle_of: Callable[[str], s
             policies.append(("inline policies", _unknown(inline, "the role's inline policies are not known")))
         managed = role.props.get("ManagedPolicyArns", ABSENT)
         for value in managed if isinstance(managed, list) else [] if managed is ABSENT else [managed]:
-            policies.append(_resolve(value, links, "attached policy"))
+            policies.append(_resolve(value, links, handle_of, "attached policy"))
         for handle, attached in links.attached:
-            if _handle(handle) in names:
-                found = isinstance(attached, Resource)
-                policies.append((attached.id, document_of(attached)) if found else _resolve(attached, links, "policy"))
+            if _handle(handle, handle_of) in names:
+                if isinstance(attached, Resource):
+                    policies.append((attached.id, document_of(attached)))
+                else:
+                    policies.append(_resolve(attached, links, handle_of, "policy"))
         boundary = role.props.get("PermissionsBoundary", ABSENT)
+        if boundary is not ABSENT:
+            boundary = _resolve(boundary, links, handle_of, "permission boundary")[1]
         role.props[PROP] = {
             "Policies": [(name, as_document(doc)) for name, doc in dict(policies).items()],
-            "Boundary": ABSENT if boundary is ABSENT else _resolve(boundary, links, "permission boundary")[1],
+            "Boundary": boundary,
         }
 
 
-def _resolve(value: Any, links: Links, what: str) -> tuple[str, Any]:
-    handle = _handle(value)
+def _resolve(value: Any, links: Links, handle_of: Callable[[str], str], what: str) -> tuple[str, Any]:
+    handle = _handle(value, handle_of)
     found = links.policies.get(handle) if handle is not None else None
     if found is not None:  # named as the role names it when that is an ARN, else by its id in the input
         return handle if handle.startswith("arn:") else found.id, document_of(found)
     return str(value), _unknown(value, f"the {what} is not in the scanned input")
 
 
-def _handle(value: Any) -> str | None:
+def _handle(value: Any, handle_of: Callable[[str], str]) -> str | None:
     """What a reference to a policy or role is matched by: the resource a Ref names, else the text."""
     if isinstance(value, Ref):
-        return value.target
+        return handle_of(value.target)
     return value if isinstance(value, str) else None
 
 

@@ -364,7 +364,7 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
     for block in blocks:
         if block.type in _ATTACHMENTS:
             roles, policy_arn = _ATTACHMENTS[block.type]
-            links.attach(_handle(block.attrs.get(roles, ABSENT)), _handle(block.attrs.get(policy_arn, ABSENT)))
+            links.attach(block.attrs.get(roles, ABSENT), block.attrs.get(policy_arn, ABSENT))
             continue
         if block.type in _JOINS:
             continue
@@ -374,7 +374,7 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
         if made and block.type in _RESOURCES:
             targets.setdefault(block.type, []).append(made[0])
         if made and block.type in ("aws_iam_policy", "aws_iam_role_policy"):
-            links.managed(base_address(block.address), made[0], _handle(block.attrs.get("role", ABSENT)))
+            links.managed(base_address(block.address), made[0], block.attrs.get("role", ABSENT))
     for block in blocks:
         join = _JOINS.get(block.type)
         if join is None:
@@ -386,22 +386,8 @@ def build(blocks: list[Block], source: str) -> tuple[list[Resource], list[Source
             doc = document(block.attrs.get("policy"))
             lines = reroot(block.lines, ("policy",))
             out.append(policy(join.alone, block.address, doc, block.path, block.line, lines, source))
-    for resource in out:
-        if resource.kind == "iam.role" and "ManagedPolicyArns" in resource.props:
-            resource.props["ManagedPolicyArns"] = _handle(resource.props["ManagedPolicyArns"])
-        if resource.kind == "iam.role" and "PermissionsBoundary" in resource.props:
-            resource.props["PermissionsBoundary"] = _handle(resource.props["PermissionsBoundary"])
     role_policies.attach(out, links, base_address)
     return out, errors
-
-
-def _handle(value: Any) -> Any:
-    """A reference to a role or policy, keyed by its address in the configuration (`module.m.aws_iam_policy.p`)."""
-    if isinstance(value, list):
-        return [_handle(v) for v in value]
-    if isinstance(value, Ref):
-        return Ref(str(value), value.target_type, base_address(value.target))
-    return value
 
 
 def document(value: Any) -> Any:
