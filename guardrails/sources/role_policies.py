@@ -39,7 +39,7 @@ class Links:
             self.attached.append((role, policy))
 
 
-def document_of(resource: Resource) -> Any:
+def _document_of(resource: Resource) -> Any:
     """The policy document a policy resource holds (its props, or what stands for an unreadable one)."""
     return resource.props.get("Document", resource.props)
 
@@ -68,7 +68,7 @@ def attach(resources: list[Resource], links: Links, handle_of: Callable[[str], s
         for handle, attached in links.attached:
             if _handle(handle, handle_of) in names:
                 if isinstance(attached, Resource):
-                    policies.append((attached.id, document_of(attached)))
+                    policies.append((attached.id, _document_of(attached)))
                 else:
                     policies.append(_resolve(attached, links, handle_of, "policy"))
         boundary = role.props.get("PermissionsBoundary", ABSENT)
@@ -84,7 +84,7 @@ def _resolve(value: Any, links: Links, handle_of: Callable[[str], str], what: st
     handle = _handle(value, handle_of)
     found = links.policies.get(handle) if handle is not None else None
     if found is not None:  # named as the role names it when that is an ARN, else by its id in the input
-        return handle if handle.startswith("arn:") else found.id, document_of(found)
+        return handle if handle.startswith("arn:") else found.id, _document_of(found)
     return str(value), _unknown(value, f"the {what} is not in the scanned input")
 
 
